@@ -1,0 +1,27 @@
+import type { LoadedSpec } from '../spec/types.js';
+import { compose, type ClusterRenderer, type SharedRenderer } from './compose.js';
+import { SHARED_SOURCE, textFile, type GeneratedFile } from './files.js';
+import { renderFluxEntry } from './flux/index.js';
+import { OWNED_ROOTS } from './layout.js';
+
+/** Marks generated paths so pull-request reviews fold them. */
+const renderGitattributes: SharedRenderer = () => [
+  textFile(
+    '.gitattributes',
+    SHARED_SOURCE,
+    [
+      ...OWNED_ROOTS.map((root) => `${root}/** linguist-generated=true`),
+      'clusters/*/cluster.yaml linguist-generated=false',
+      '*.sh text eol=lf',
+      '*.yaml text eol=lf',
+    ].join('\n'),
+  ),
+];
+
+export const sharedRenderers: SharedRenderer[] = [renderGitattributes];
+export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry];
+
+/** Spec(s) → every file of the Flux repository. Pure: same specs, same files, same bytes. */
+export function renderRepository(specs: readonly LoadedSpec[]): GeneratedFile[] {
+  return compose(sharedRenderers, clusterRenderers)(specs);
+}

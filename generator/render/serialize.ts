@@ -1,0 +1,74 @@
+import { stringify } from 'yaml';
+import { headerLine, type GeneratedFile } from './files.js';
+
+/**
+ * The one YAML serializer. Keys in a fixed order (apiVersion, kind, metadata, name first, then
+ * alphabetical), undefined dropped, no line wrapping, `---` before every document, and documents in
+ * kustomize's kind order, so the bytes depend on nothing but the objects.
+ */
+export function toYaml(objects: readonly object[]): string {
+  return sortByKind(objects)
+    .map((object) => `---\n${stringify(normalize(object), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, singleQuote: false })}`)
+    .join('');
+}
+
+/** A generated YAML file: header, then the documents. */
+export function yamlFile(path: string, source: string, objects: readonly object[]): GeneratedFile {
+  return { path, content: `${headerLine(source)}\n${toYaml(objects)}` };
+}
+
+/** A YAML file holding one plain mapping (kustomization.yaml, Helm values, K3s config), keys ordered the same way, no `---`. */
+export function yamlDocument(value: object): string {
+  return stringify(normalize(value), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+}
+
+const firstKeys = ['apiVersion', 'kind', 'metadata', 'name', 'namespace'];
+
+function keyRank(key: string): number {
+  const rank = firstKeys.indexOf(key);
+  return rank === -1 ? firstKeys.length : rank;
+}
+
+/** Deep copy with ordered keys and without undefined values. */
+export function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== undefined).map(normalize);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, normalize(v)]));
+}
+
+/** kustomize's legacy order (api/resid `SortOrderTransformer`): these first, webhooks last, others by kind between. */
+const kindOrderFirst = [
+  'Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy',
+  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service',
+  'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet',
+  'CronJob', 'PodDisruptionBudget',
+];
+const kindOrderLast = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+function kindRank(kind: string): number {
+  const first = kindOrderFirst.indexOf(kind);
+  if (first !== -1) return first;
+  const last = kindOrderLast.indexOf(kind);
+  return last === -1 ? kindOrderFirst.length : kindOrderFirst.length + 1 + last;
+}
+
+interface Identified {
+  readonly kind?: string;
+  readonly apiVersion?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+}
+
+export function sortByKind<T extends object>(objects: readonly T[]): T[] {
+  const key = (o: Identified): string => `${o.kind ?? ''}|${o.apiVersion ?? ''}|${o.metadata?.namespace ?? ''}|${o.metadata?.name ?? ''}`;
+  return [...objects].sort((a, b) => {
+    const x = a as Identified;
+    const y = b as Identified;
+    const rank = kindRank(x.kind ?? '') - kindRank(y.kind ?? '');
+    if (rank !== 0) return rank;
+    const kx = key(x);
+    const ky = key(y);
+    return kx < ky ? -1 : kx > ky ? 1 : 0;
+  });
+}

@@ -1,0 +1,36 @@
+import type { Finding } from '../findings.js';
+import { checkSchema } from './schema.js';
+import { checkSemantics } from './semantics.js';
+import type { ClusterSpec, LoadedSpec } from './types.js';
+import { locateIn, parseYamlSource } from './yaml-source.js';
+
+export interface SpecResult {
+  /** Present only when the spec is usable (no error findings). */
+  readonly spec?: LoadedSpec;
+  readonly findings: readonly Finding[];
+}
+
+/** Parses, schema-checks (filling defaults) and semantically checks one cluster spec. Pure: bytes in, spec or findings out. */
+export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
+  const parsed = parseYamlSource(file, bytes, { stage: 'spec', codePrefix: 'E_SPEC' });
+  if (parsed.findings.length > 0) return { findings: parsed.findings };
+  if (parsed.documents.length !== 1) {
+    return {
+      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: 1, column: 1 }, message: `a cluster spec is one YAML document; found ${parsed.documents.length}`, hint: 'remove the extra --- separators' }],
+    };
+  }
+  const document = parsed.documents[0]!;
+  const value = parsed.values[0];
+  const locate = (path: readonly (string | number)[], options?: { readonly key?: boolean }) => locateIn(document, parsed.lineCounter, path, options);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      findings: [{ stage: 'spec', code: 'E_SPEC_SCHEMA', severity: 'error', file, position: { line: 1, column: 1 }, message: 'a cluster spec is a mapping with apiVersion, kind, metadata and spec', hint: 'start from `pi-gitops init NAME`' }],
+    };
+  }
+  const schemaFindings = checkSchema(file, value, locate);
+  if (schemaFindings.length > 0) return { findings: schemaFindings };
+  const cluster = value as ClusterSpec;
+  const semanticFindings = checkSemantics(file, cluster, locate);
+  if (semanticFindings.some((f) => f.severity === 'error')) return { findings: semanticFindings };
+  return { spec: { file, cluster, locate }, findings: semanticFindings };
+}

@@ -1,0 +1,196 @@
+import { createRequire } from 'node:module';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Finding } from '../findings.js';
+import { formatPath } from '../findings.js';
+import type { SourcePosition } from './types.js';
+import { closest } from './suggest.js';
+
+const require = createRequire(import.meta.url);
+/** The one place every spec field's type, default, description and example live. */
+export const clusterSchema = require('../../schemas/cluster.schema.json') as JsonSchema;
+
+export interface JsonSchema {
+  readonly [key: string]: unknown;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true, verbose: true });
+    addFormats(ajv);
+    compiled = ajv.compile(clusterSchema);
+  }
+  return compiled;
+}
+
+export type Locate = (path: readonly (string | number)[], options?: { readonly key?: boolean }) => SourcePosition | undefined;
+
+/**
+ * Validates (and fills defaults into) a parsed spec. Every finding names the field path, what was
+ * expected and found, and a hint; a misspelt key gets a "did you mean".
+ */
+export function checkSchema(file: string, value: unknown, locate: Locate): Finding[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  const findings: (Finding & { suggestion?: string })[] = [];
+  const seen = new Set<string>();
+  for (const error of validate.errors ?? []) {
+    const finding = toFinding(file, value, error, locate);
+    if (!finding) continue;
+    const key = `${finding.path}|${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
+  }
+  // A misspelt required key shows up twice (unknown + missing): keep the one with the suggestion.
+  const suggested = new Set(findings.filter((f) => f.code === 'E_SPEC_UNKNOWN_FIELD' && f.suggestion).map((f) => f.suggestion!));
+  return findings.filter((f) => !(f.code === 'E_SPEC_REQUIRED' && suggested.has(f.path!))).map(({ suggestion: _, ...f }) => f);
+}
+
+function toFinding(file: string, root: unknown, error: ErrorObject, locate: Locate): (Finding & { suggestion?: string }) | undefined {
+  const path = pointerToPath(error.instancePath);
+  const found = valueAt(root, path);
+  const base = { stage: 'spec' as const, code: 'E_SPEC_SCHEMA', severity: 'error' as const, file };
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema as JsonSchema | undefined)?.properties ?? {});
+      const suggestion = closest(key, allowed);
+      const fieldPath = [...path, key];
+      return {
+        ...base,
+        code: 'E_SPEC_UNKNOWN_FIELD',
+        path: formatPath(fieldPath),
+        position: locate(fieldPath, { key: true }),
+        message: `unknown field "${key}"`,
+        expected: allowed.length > 0 ? `one of ${allowed.join(', ')}` : 'no further fields',
+        found: key,
+        hint: suggestion ? `did you mean \`${suggestion}\`?` : `remove "${key}" or check its indentation`,
+        ...(suggestion ? { suggestion: formatPath([...path, suggestion]) } : {}),
+      };
+    }
+    case 'required': {
+      const missing = String(params.missingProperty);
+      return {
+        ...base,
+        code: 'E_SPEC_REQUIRED',
+        path: formatPath([...path, missing]),
+        position: locate(path, { key: true }),
+        message: `missing required field "${missing}"${path.length > 0 ? ` in ${formatPath(path)}` : ''}`,
+        expected: `a value for ${missing}`,
+        found: 'nothing',
+        hint: describe(error.parentSchema, missing) ?? `add ${missing}`,
+      };
+    }
+    case 'propertyNames':
+      return undefined; // reported through the nested pattern error, which names the key
+    case 'if':
+    case 'allOf':
+    case 'anyOf':
+      return undefined;
+    default: {
+      const isKeyError = error.propertyName !== undefined;
+      const fieldPath = isKeyError ? [...path, error.propertyName!] : path;
+      const expected = expectation(error);
+      const shown = isKeyError ? error.propertyName : found;
+      return {
+        ...base,
+        path: formatPath(fieldPath),
+        position: locate(fieldPath, { key: isKeyError }),
+        message: `${formatPath(fieldPath) || 'document'}: ${isKeyError ? 'key ' : ''}must be ${expected} (found ${render(shown)})`,
+        expected,
+        found: render(shown),
+        hint: hintFor(error),
+      };
+    }
+  }
+}
+
+function expectation(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'enum':
+      return `one of ${(params.allowedValues as unknown[]).map(render).join(', ')}`;
+    case 'const':
+      return render(params.allowedValue);
+    case 'type':
+      return `of type ${String(params.type)}`;
+    case 'pattern': {
+      const description = (error.parentSchema as JsonSchema | undefined)?.description;
+      return typeof description === 'string' ? description.replace(/\.$/, '').replace(/^A /, 'a ') : `matching ${String(params.pattern)}`;
+    }
+    case 'format':
+      return `a valid ${String(params.format)}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${String(params.comparison)} ${String(params.limit)}`;
+    case 'minItems':
+      return `at least ${String(params.limit)} item(s)`;
+    case 'minProperties':
+      return `at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}`;
+    case 'uniqueItems':
+      return `without duplicates (items ${String(params.j)} and ${String(params.i)} are equal)`;
+    case 'not':
+      return 'a pinned version, not "latest"';
+    case 'maxLength':
+      return `at most ${String(params.limit)} characters`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+function hintFor(error: ErrorObject): string | undefined {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'enum' || error.keyword === 'const') {
+    const allowed = error.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue];
+    const found = String(error.data);
+    const suggestion = closest(found, allowed.map(String));
+    if (suggestion) return `did you mean \`${suggestion}\`?`;
+    return `use ${allowed.length === 1 ? render(allowed[0]) : `one of ${allowed.map(render).join(', ')}`}`;
+  }
+  if (error.keyword === 'not') return 'pin the image tag to a release, e.g. 1.4.2';
+  const description = (error.parentSchema as JsonSchema | undefined)?.description;
+  const examples = (error.parentSchema as JsonSchema | undefined)?.examples;
+  if (Array.isArray(examples) && examples.length > 0) return `for example ${render(examples[0])}`;
+  return typeof description === 'string' ? description : undefined;
+}
+
+function describe(parentSchema: unknown, field: string): string | undefined {
+  const schema = (parentSchema as JsonSchema | undefined)?.properties?.[field];
+  if (!schema) return undefined;
+  const examples = schema.examples;
+  const description = typeof schema.description === 'string' ? schema.description : '';
+  const example = Array.isArray(examples) && examples.length > 0 ? ` e.g. ${field}: ${render(examples[0])}` : '';
+  return `${description}${example}`.trim() || undefined;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
+  return node;
+}
+
+function render(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value);
+}

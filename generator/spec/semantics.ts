@@ -1,0 +1,136 @@
+import type { Finding } from '../findings.js';
+import { formatPath } from '../findings.js';
+import { cpuMillis, memoryBytes, parseQuantity } from '../units/quantity.js';
+import type { Locate } from './schema.js';
+import type { AppSpec, ClusterSpec } from './types.js';
+
+/** Data services run as single-replica StatefulSets with their own volume. */
+export const statefulTypes = new Set(['influxdb', 'postgresql', 'redis', 'mosquitto']);
+
+/**
+ * Checks the schema cannot express. Runs only on a spec that passed the schema, so every field has
+ * its type and its default.
+ */
+export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate): Finding[] {
+  const findings: Finding[] = [];
+  const add = (code: string, path: (string | number)[], message: string, hint: string, extra: Partial<Finding> = {}): void => {
+    findings.push({ stage: 'spec', code, severity: 'error', file, path: formatPath(path), position: locate(path), message, hint, ...extra });
+  };
+  const body = spec.spec;
+
+  const folder = /^clusters\/([^/]+)\/cluster\.ya?ml$/.exec(file)?.[1];
+  if (folder !== undefined && folder !== spec.metadata.name) {
+    add('E_SPEC_NAME_MISMATCH', ['metadata', 'name'], `metadata.name is "${spec.metadata.name}" but the spec lives in clusters/${folder}/`, `rename the folder or set metadata.name: ${folder}`, { expected: folder, found: spec.metadata.name });
+  }
+
+  // Nodes: unique names and addresses, at least one server, an odd number of servers for etcd quorum.
+  for (const field of ['name', 'address'] as const) {
+    const owners = new Map<string, number>();
+    body.nodes.forEach((node, index) => {
+      const value = node[field];
+      const first = owners.get(value);
+      if (first === undefined) owners.set(value, index);
+      else add('E_SPEC_DUPLICATE_NODE', ['spec', 'nodes', index, field], `${value} is used by nodes[${first}] and nodes[${index}]`, `give each node its own ${field}`);
+    });
+  }
+  const servers = body.nodes.filter((node) => node.role === 'server').length;
+  if (servers === 0) add('E_SPEC_NO_SERVER', ['spec', 'nodes'], 'no node has role server', 'set role: server on one node (or three for HA)');
+  else if (servers % 2 === 0) add('E_SPEC_SERVER_COUNT', ['spec', 'nodes'], `${servers} servers: embedded etcd needs an odd number for quorum`, `use ${servers - 1} or ${servers + 1} servers`);
+  body.nodes.forEach((node, index) => {
+    if (node.storage.mountPath === '/' || node.storage.mountPath.endsWith('/')) {
+      add('E_SPEC_MOUNT_PATH', ['spec', 'nodes', index, 'storage', 'mountPath'], `mount path "${node.storage.mountPath}" must be an absolute folder without a trailing slash, not /`, 'for example /mnt/ssd');
+    }
+  });
+
+  // Platform consistency.
+  const tls = body.platform.tls;
+  if (tls.mode === 'acme' && !tls.acmeEmail) add('E_SPEC_ACME_EMAIL', ['spec', 'platform', 'tls'], 'TLS mode acme needs acmeEmail', 'add acmeEmail: you@example.com');
+  if (body.platform.secrets.mode === 'sops' && body.platform.secrets.ageRecipients.length === 0) {
+    add('E_SPEC_SOPS_RECIPIENTS', ['spec', 'platform', 'secrets'], 'secrets mode sops needs at least one age recipient', 'add ageRecipients: [age1...] (age-keygen -y key.txt prints it)');
+  }
+
+  // Apps.
+  const names = Object.keys(body.apps);
+  const hosts = new Map<string, string>();
+  for (const name of names) {
+    const app = body.apps[name]!;
+    const at = (...rest: (string | number)[]): (string | number)[] => ['spec', 'apps', name, ...rest];
+    checkApp(name, app, at, add);
+    app.dependsOn.forEach((target, index) => {
+      if (target === name) add('E_SPEC_DEPENDS_SELF', at('dependsOn', index), `${name} depends on itself`, 'remove it from dependsOn');
+      else if (!(target in body.apps)) {
+        add('E_SPEC_DEPENDS_UNKNOWN', at('dependsOn', index), `${name} depends on "${target}", which is not an app of this cluster`, `define spec.apps.${target} or remove it; apps: ${names.join(', ')}`, { found: target });
+      }
+    });
+    if (app.ingress) {
+      const host = app.ingress.host;
+      if (host !== body.domain && !host.endsWith(`.${body.domain}`)) {
+        add('E_SPEC_HOST_DOMAIN', at('ingress', 'host'), `host ${host} is not under the domain ${body.domain}`, `use a name such as ${host.split('.')[0]}.${body.domain}`, { expected: `*.${body.domain}`, found: host });
+      }
+      const owner = hosts.get(`${host}${app.ingress.path}`);
+      if (owner) add('E_SPEC_HOST_CLASH', at('ingress', 'host'), `${host}${app.ingress.path} is used by ${owner} and ${name}`, 'give each app its own host or path');
+      else hosts.set(`${host}${app.ingress.path}`, name);
+    }
+  }
+  const grafanaHost = body.monitoring.grafanaHost;
+  if (grafanaHost && grafanaHost !== body.domain && !grafanaHost.endsWith(`.${body.domain}`)) {
+    add('E_SPEC_HOST_DOMAIN', ['spec', 'monitoring', 'grafanaHost'], `host ${grafanaHost} is not under the domain ${body.domain}`, `use grafana.${body.domain}`);
+  }
+  for (const cycle of dependencyCycles(body.apps)) {
+    add('E_SPEC_DEPENDS_CYCLE', ['spec', 'apps', cycle[0]!, 'dependsOn'], `dependsOn cycle: ${cycle.join(' → ')} → ${cycle[0]}`, 'an app cannot depend, directly or not, on itself; remove one edge');
+  }
+  return findings;
+}
+
+type Add = (code: string, path: (string | number)[], message: string, hint: string, extra?: Partial<Finding>) => void;
+
+function checkApp(name: string, app: AppSpec, at: (...rest: (string | number)[]) => (string | number)[], add: Add): void {
+  if (app.type === 'service' && !app.image) add('E_SPEC_IMAGE_REQUIRED', at('image'), `${name} is a service and needs an image`, 'add image: ghcr.io/you/' + name);
+  if (statefulTypes.has(app.type)) {
+    if ((app.replicas ?? 1) > 1 || app.autoscale) add('E_SPEC_STATEFUL_REPLICAS', at(app.autoscale ? 'autoscale' : 'replicas'), `${name} (${app.type}) runs as a single instance`, 'remove replicas/autoscale; clustering data services is not supported');
+    if (!app.persistence) add('E_SPEC_PERSISTENCE_REQUIRED', at(), `${name} (${app.type}) keeps data and needs persistence`, 'add persistence: { sizeGiB: 10 }');
+    if (app.ingress) add('E_SPEC_INGRESS_STATEFUL', at('ingress'), `${name} (${app.type}) cannot be exposed through HTTP ingress`, 'remove ingress');
+  }
+  if (app.replicas !== undefined && app.autoscale) add('E_SPEC_REPLICAS_AND_AUTOSCALE', at('replicas'), `${name} sets both replicas and autoscale`, 'keep one: autoscale.min is the steady replica count');
+  if (app.autoscale && app.autoscale.min > app.autoscale.max) {
+    add('E_SPEC_AUTOSCALE_RANGE', at('autoscale', 'min'), `autoscale.min ${app.autoscale.min} is above autoscale.max ${app.autoscale.max}`, 'set min ≤ max', { expected: `≤ ${app.autoscale.max}`, found: String(app.autoscale.min) });
+  }
+  if (app.metrics && app.port !== undefined && app.metrics.port === app.port && app.type !== 'service') {
+    add('E_SPEC_PORT_CLASH', at('metrics', 'port'), `${name}: metrics port equals the service port`, 'use a separate metrics port');
+  }
+  const { requests, limits } = app.resources;
+  for (const [kind, parse] of [['cpu', cpuMillis], ['memory', memoryBytes]] as const) {
+    const request = requests[kind];
+    const limit = limits[kind];
+    for (const [side, value] of [['requests', request], ['limits', limit]] as const) {
+      if (value !== undefined && parseQuantity(value) === undefined) add('E_SPEC_QUANTITY', at('resources', side, kind), `${String(value)} is not a ${kind} quantity`, kind === 'cpu' ? 'write 250m or 0.25' : 'write 512Mi or 2Gi');
+    }
+    if (request === undefined || limit === undefined || parseQuantity(request) === undefined || parseQuantity(limit) === undefined) continue;
+    if (parse(limit) < parse(request)) {
+      add('E_SPEC_LIMIT_BELOW_REQUEST', at('resources', 'limits', kind), `${name}: ${kind} limit ${String(limit)} is below the request ${String(request)}`, `raise the limit to at least ${String(request)} or lower the request`, { expected: `≥ ${String(request)}`, found: String(limit) });
+    }
+    if (parse(request) === 0) add('E_SPEC_ZERO_REQUEST', at('resources', 'requests', kind), `${name}: ${kind} request is zero`, 'request what the app needs at rest so the budget can count it');
+  }
+}
+
+/** Each elementary cycle once, starting at its alphabetically first app. */
+export function dependencyCycles(apps: Readonly<Record<string, AppSpec>>): string[][] {
+  const cycles = new Map<string, string[]>();
+  const visit = (start: string, node: string, trail: string[]): void => {
+    for (const next of apps[node]?.dependsOn ?? []) {
+      if (!(next in apps) || next === node) continue;
+      if (next === start) {
+        const rotated = rotate(trail);
+        cycles.set(rotated.join('>'), rotated);
+      } else if (!trail.includes(next) && next > start) visit(start, next, [...trail, next]);
+    }
+  };
+  for (const start of Object.keys(apps).sort()) visit(start, start, [start]);
+  return [...cycles.values()];
+}
+
+function rotate(cycle: string[]): string[] {
+  const min = [...cycle].sort()[0]!;
+  const at = cycle.indexOf(min);
+  return [...cycle.slice(at), ...cycle.slice(0, at)];
+}
