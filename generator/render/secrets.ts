@@ -1,0 +1,27 @@
+import type { ClusterSpec } from '../spec/types.js';
+import { appSecrets } from './apps/secrets.js';
+import { monitoringSecrets } from './monitoring/secrets.js';
+
+/**
+ * Secrets the rendered manifests reference but never contain. The bootstrap creates each one on the
+ * cluster with random values when absent (never overwriting); with SOPS the user may commit them
+ * encrypted instead. The validator accepts references to exactly these as "created by the bootstrap".
+ */
+export interface RequiredSecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** Keys the bootstrap fills with random values (or fixed non-secret values such as a username). */
+  readonly keys: readonly SecretKey[];
+  readonly description: string;
+}
+
+export interface SecretKey {
+  readonly key: string;
+  /** 'random': a generated password/token; otherwise a literal non-secret value such as a user name. */
+  readonly value: 'random' | { readonly literal: string };
+}
+
+/** Every Secret one cluster needs, in a stable order (namespace, name). */
+export function requiredSecrets(cluster: ClusterSpec): RequiredSecret[] {
+  return [...appSecrets(cluster), ...monitoringSecrets(cluster)].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+}

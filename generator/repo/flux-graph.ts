@@ -1,0 +1,74 @@
+import { parseAllDocuments } from 'yaml';
+import { kustomizeBuild, type BuildResult } from '../io/kustomize.js';
+
+/** A Flux Kustomization found while walking a cluster's entry point. */
+export interface FluxNode {
+  readonly name: string;
+  readonly namespace: string;
+  /** Repository-relative path it builds, without a leading ./ */
+  readonly path: string;
+  readonly dependsOn: readonly { readonly name: string; readonly namespace: string }[];
+  readonly sourceRef?: { readonly kind: string; readonly name: string; readonly namespace: string };
+  /** The folder whose build declared this Kustomization. */
+  readonly declaredIn: string;
+}
+
+export interface ClusterBuild {
+  readonly entry: string;
+  /** Every folder built, entry first, with kustomize's result. */
+  readonly builds: readonly BuildResult[];
+  readonly nodes: readonly FluxNode[];
+}
+
+interface Doc {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+  spec?: { path?: string; dependsOn?: { name: string; namespace?: string }[]; sourceRef?: { kind: string; name: string; namespace?: string } };
+}
+
+/** Parses kustomize output into plain objects (kustomize output is always valid YAML). */
+export function parseBuiltObjects(yaml: string): Record<string, unknown>[] {
+  return parseAllDocuments(yaml)
+    .map((doc) => (Array.isArray(doc) ? undefined : doc.toJS()))
+    .filter((value): value is Record<string, unknown> => value !== null && typeof value === 'object');
+}
+
+export function normalizeFluxPath(path: string | undefined): string {
+  return (path ?? '.').replace(/^\.\//, '').replace(/^\.$/, '').replace(/\/+$/, '');
+}
+
+/**
+ * Starting at clusters/<name>, builds every folder a Flux Kustomization points at (following
+ * Kustomizations declared inside those folders too), as Flux would, with real kustomize.
+ */
+export async function buildCluster(root: string, entry: string): Promise<ClusterBuild> {
+  const builds: BuildResult[] = [];
+  const nodes: FluxNode[] = [];
+  const seen = new Set<string>();
+  let frontier = [entry];
+  while (frontier.length > 0) {
+    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), kustomizeBuild(root, p))));
+    const next: string[] = [];
+    for (const result of results) {
+      builds.push(result);
+      if (!result.yaml) continue;
+      for (const doc of parseBuiltObjects(result.yaml) as Doc[]) {
+        if (doc.kind !== 'Kustomization' || !doc.apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+        const namespace = doc.metadata?.namespace ?? 'flux-system';
+        const path = normalizeFluxPath(doc.spec?.path);
+        nodes.push({
+          name: doc.metadata?.name ?? '',
+          namespace,
+          path,
+          dependsOn: (doc.spec?.dependsOn ?? []).map((d) => ({ name: d.name, namespace: d.namespace ?? namespace })),
+          ...(doc.spec?.sourceRef ? { sourceRef: { kind: doc.spec.sourceRef.kind, name: doc.spec.sourceRef.name, namespace: doc.spec.sourceRef.namespace ?? namespace } } : {}),
+          declaredIn: result.path,
+        });
+        if (!seen.has(path)) next.push(path);
+      }
+    }
+    frontier = [...new Set(next)];
+  }
+  return { entry, builds, nodes };
+}
