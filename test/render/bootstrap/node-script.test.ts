@@ -173,6 +173,72 @@ describe('node.sh on a pi5-lab agent (Trixie, K3S_TOKEN from the environment)', 
   });
 });
 
+describe('node.sh on an installed node', () => {
+  function installed(): { env: Record<string, string> } {
+    box = createSandbox(renderBootstrap(lab()));
+    freshPi(box, 'bookworm');
+    box.write('boot/firmware/cmdline.txt', `${BOOT_LINE} ${FLAGS}\n`, 0o755);
+    reboot(box);
+    box.write('etc/rancher/k3s/token', `${TOKEN}\n`, 0o600);
+    const env = stubEnv('rpi-worker-01', '192.168.1.101');
+    expect(box.run(SCRIPT, [], env).status).toBe(0);
+    box.clearLog();
+    return { env };
+  }
+
+  it('puts back a hand-edited K3s config and restarts the agent', () => {
+    const { env } = installed();
+    box.write('etc/rancher/k3s/config.yaml', 'node-name: somebody-else\n', 0o644);
+    const result = box.run(SCRIPT, [], env);
+    expect(result.status).toBe(0);
+    expect(box.read('etc/rancher/k3s/config.yaml')).toBe(readFileSync(`${box.repo}/bootstrap/pi5-lab/nodes/rpi-worker-01/config.yaml`, 'utf8'));
+    expect(box.snapshot().get('/etc/rancher/k3s/config.yaml')?.startsWith('600 ')).toBe(true);
+    expect(box.calls().filter((c) => !READ_ONLY.test(c))).toEqual(['systemctl restart k3s-agent']);
+  });
+
+  it('upgrades K3s when the spec pins another version than the one installed', () => {
+    const { env } = installed();
+    box.write('usr/local/bin/k3s', '#!/usr/bin/env bash\necho "k3s version v1.35.4+k3s1 (old)"\n', 0o755);
+    const result = box.run(SCRIPT, [], env);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('changed: K3s v1.36.1+k3s1 installed as k3s-agent (was v1.35.4+k3s1)');
+    expect(box.calls()).toContain('k3s-installer INSTALL_K3S_VERSION=v1.36.1+k3s1 INSTALL_K3S_EXEC=agent K3S_TOKEN=unset');
+  });
+
+  it('copies a token given with --token-file into place with mode 0600', () => {
+    const { env } = installed();
+    box.write('home/new-token', 'rotated-token-value\n', 0o600);
+    const result = box.run(SCRIPT, ['--token-file', `${box.root}/home/new-token`], env);
+    expect(result.status).toBe(0);
+    expect(box.snapshot().get('/etc/rancher/k3s/token')).toBe('600 rotated-token-value\n');
+    expect(result.stdout + box.calls().join('\n')).not.toContain('rotated-token-value');
+    expect(box.calls().filter((c) => !READ_ONLY.test(c))).toEqual(['systemctl restart k3s-agent']);
+  });
+});
+
+describe('node.sh with pageSize4k', () => {
+  it('selects kernel8.img once, asks for a reboot, and continues when the kernel runs 4 KB pages', () => {
+    const spec = lab();
+    const edited = loadSpec(spec.file, readFileSync(spec.file, 'utf8').replace('      role: server\n', '      role: server\n      pageSize4k: true\n')).spec!;
+    box = createSandbox(renderBootstrap(edited));
+    freshPi(box, 'bookworm');
+    reboot(box);
+    box.write('etc/rancher/k3s/token', `${TOKEN}\n`, 0o600);
+    const env = stubEnv('rpi-server-01', '192.168.1.100');
+    const first = box.run(SCRIPT, [], env);
+    expect(first.status).toBe(3);
+    expect(first.stdout).toContain('the running kernel uses 16384-byte pages, kernel8.img boots with 4096');
+    const config = 'dtparam=pciex1\n[all]\n\n# pi-gitops: 4 KB pages for jemalloc builds (spec nodes[].pageSize4k)\n[all]\nkernel=kernel8.img\n';
+    expect(box.read('boot/firmware/config.txt')).toBe(config);
+    const again = box.run(SCRIPT, [], env);
+    expect(again.status).toBe(3);
+    expect(box.read('boot/firmware/config.txt')).toBe(config);
+    const after = box.run(SCRIPT, [], { ...env, STUB_PAGESIZE: '4096' });
+    expect(after.status).toBe(0);
+    expect(after.stdout).toContain('ok: kernel=kernel8.img (4 KB pages) set in');
+  });
+});
+
 describe('node.sh refuses before changing anything', () => {
   const refusals: { name: string; setup?: (box: Sandbox) => void; env?: Record<string, string>; args?: string[]; message: string }[] = [
     { name: 'a missing join token', message: 'token: no join token; put it in /etc/rancher/k3s/token (mode 0600)' },
