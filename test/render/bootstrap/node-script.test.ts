@@ -216,6 +216,36 @@ describe('node.sh on an installed node', () => {
   });
 });
 
+describe('node.sh verifies the memory cgroup after the reboot', () => {
+  function bootedWithFlags(): Record<string, string> {
+    box = createSandbox(renderBootstrap(lab()));
+    freshPi(box, 'bookworm');
+    box.write('boot/firmware/cmdline.txt', `${BOOT_LINE} ${FLAGS}\n`, 0o755);
+    box.write('proc/cmdline', `${BOOT_LINE} ${FLAGS}\n`);
+    box.write('etc/rancher/k3s/token', `${TOKEN}\n`, 0o600);
+    return stubEnv('rpi-server-01', '192.168.1.100');
+  }
+
+  it('stops before K3s when cgroup v2 lacks the memory controller despite the flags', () => {
+    const env = bootedWithFlags();
+    const result = box.run(SCRIPT, [], env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('memory cgroup is not enabled (cgroup v2: ');
+    expect(box.calls().some((c) => c.startsWith('curl '))).toBe(false);
+    expect(box.snapshot().has('/etc/rancher/k3s/config.yaml')).toBe(false);
+  });
+
+  it('reads /proc/cgroups on a cgroup v1 system', () => {
+    const env = bootedWithFlags();
+    box.remove('sys/fs/cgroup/cgroup.controllers');
+    expect(box.run(SCRIPT, [], env).stderr).toContain('memory cgroup is not enabled (');
+    box.write('proc/cgroups', '#subsys_name\thierarchy\tnum_cgroups\tenabled\nmemory\t4\t90\t1\n');
+    const result = box.run(SCRIPT, [], env);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('ok: memory cgroup enabled');
+  });
+});
+
 describe('node.sh with pageSize4k', () => {
   it('selects kernel8.img once, asks for a reboot, and continues when the kernel runs 4 KB pages', () => {
     const spec = lab();
