@@ -149,7 +149,7 @@ write_if_changed() {
   mv -f "$tmp" "$file"
 }
 
-# ---- node preparation and K3s install (generator/render/bootstrap/scripts/node.sh) ----
+# ---- node.sh: arguments and checks (generator/render/bootstrap/scripts/node-checks.sh) ----
 # Every path is under PI_GITOPS_ROOT (empty on a real node), so the tests can run this script in a sandbox.
 ROOT="${PI_GITOPS_ROOT:-}"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -322,6 +322,8 @@ run_checks() {
   ok "checks passed: aarch64, Raspberry Pi OS ${CODENAME}, ${NODE_MEMORY_GIB} GB, clock synchronised, SSD ${NODE_DEVICE}, address ${NODE_ADDRESS}, token"
 }
 
+
+# ---- node.sh: preparation and K3s install (generator/render/bootstrap/scripts/node.sh) ----
 REBOOT_REASONS=()
 
 set_cgroup_flags() {

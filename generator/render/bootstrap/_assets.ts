@@ -9,5 +9,6 @@ function asset(name: string): string {
 }
 
 export const COMMON_SH = asset('common.sh');
+export const NODE_CHECKS_SH = asset('node-checks.sh');
 export const NODE_SH = asset('node.sh');
 export const FLUX_SH = asset('flux.sh');

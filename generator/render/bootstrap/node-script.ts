@@ -1,6 +1,6 @@
 import type { LoadedSpec } from '../../spec/types.js';
 import { textFile, type GeneratedFile } from '../files.js';
-import { COMMON_SH, NODE_SH } from './_assets.js';
+import { COMMON_SH, NODE_CHECKS_SH, NODE_SH } from './_assets.js';
 import { K3S_CONFIG_PATH, K3S_TOKEN_PATH, NODE_SYSCTLS } from './k3s-config.js';
 import { shComment, shq, shReadonly } from './shell.js';
 
@@ -58,5 +58,5 @@ export function renderNodeScript(spec: LoadedSpec, path: string): GeneratedFile 
     nodeTable(spec),
     sysctlFunction(),
   ].join('\n');
-  return textFile(path, spec.file, `${data}\n${COMMON_SH}${NODE_SH}`, { shebang: SHEBANG, mode: 0o755 });
+  return textFile(path, spec.file, `${data}\n${COMMON_SH}${NODE_CHECKS_SH}${NODE_SH}`, { shebang: SHEBANG, mode: 0o755 });
 }
