@@ -160,6 +160,17 @@ describe('flux.sh', () => {
     expect(result.stdout + box.calls().join('\n')).not.toContain('AGE-SECRET-KEY-1NOTAREALKEY');
   });
 
+  it('with an https:// Git URL, stores the token file (without its line break) as the password', () => {
+    box = sandboxFor(load((t) => t.replace('ssh://git@github.com/example/pi-fleet.git', 'https://github.com/example/pi-fleet.git')));
+    box.write('home/git-token', 'ghp_notarealtoken\n', 0o600);
+    const result = box.run('bootstrap/pi5-lab/flux.sh', ['--git-token-file', `${box.root}/home/git-token`, '--git-username', 'flux'], { PI_GITOPS_REPO: box.repo });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(state(box, 'secrets/flux-system/flux-system/password')).toBe('ghp_notarealtoken');
+    expect(state(box, 'secrets/flux-system/flux-system/username')).toBe('flux');
+    expect(result.stdout + box.calls().join('\n')).not.toContain('ghp_notarealtoken');
+  });
+
   it('renders the Secrets list generically, one commented call per Secret', () => {
     const script = renderFluxScript(load(), 'bootstrap/pi5-lab/flux.sh', SECRETS).content;
     expect(script).toContain("  # PostgreSQL owner\n  ensure_generated_secret 'iot' 'postgresql-credentials' 'password' random '' 'username' literal 'iot'\\''$(touch owned)'\n");
