@@ -500,7 +500,8 @@ install_k3s_files() {
 installed_k3s_version() {
   local bin="${ROOT}/usr/local/bin/k3s"
   [[ -x "$bin" ]] || return 0
-  "$bin" --version 2>/dev/null | awk 'NR == 1 { print $3 }'
+  # A broken binary reads as "not installed", so the installer replaces it.
+  "$bin" --version 2>/dev/null | awk 'NR == 1 { print $3 }' || true
 }
 
 install_k3s() {

@@ -205,6 +205,14 @@ describe('node.sh on an installed node', () => {
     expect(box.calls()).toContain('k3s-installer INSTALL_K3S_VERSION=v1.36.1+k3s1 INSTALL_K3S_EXEC=agent K3S_TOKEN=unset');
   });
 
+  it('reinstalls K3s when the installed binary is broken', () => {
+    const { env } = installed();
+    box.write('usr/local/bin/k3s', '#!/usr/bin/env bash\nexit 7\n', 0o755);
+    const result = box.run(SCRIPT, [], env);
+    expect(result.status).toBe(0);
+    expect(box.calls()).toContain('k3s-installer INSTALL_K3S_VERSION=v1.36.1+k3s1 INSTALL_K3S_EXEC=agent K3S_TOKEN=unset');
+  });
+
   it('copies a token given with --token-file into place with mode 0600', () => {
     const { env } = installed();
     box.write('home/new-token', 'rotated-token-value\n', 0o600);
