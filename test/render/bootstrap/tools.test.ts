@@ -54,11 +54,21 @@ describe('rendered Ansible', () => {
         expect(result.stderr, cluster).not.toMatch(/ERROR/);
         expect(result.status, `${cluster}: ${result.stderr}`).toBe(0);
         expect(result.stdout).toContain('playbook: site.yaml');
-        // The inventory really lists the spec's nodes in their groups.
-        const hosts = spawnSync('ansible-inventory', ['-i', 'inventory.ini', '--graph'], { cwd, encoding: 'utf8' });
-        if (hosts.status === 0) {
-          for (const node of specs.find((s) => s.cluster.metadata.name === cluster)!.cluster.spec.nodes) expect(hosts.stdout).toContain(node.name);
-        }
+        // Plays in order: inputs, servers (the spec's servers only), agents, then Flux once on this machine.
+        const listed = spawnSync('ansible-playbook', ['--list-hosts', '-i', 'inventory.ini', 'site.yaml'], { cwd, encoding: 'utf8', env: { ...process.env, ANSIBLE_LOCAL_TEMP: join(dir, 'tmp') } });
+        expect(listed.status, listed.stderr).toBe(0);
+        const plays = listed.stdout.split(/\n\s*play #\d+ /).slice(1).map((play) => ({
+          pattern: /pattern: \['([^']+)'\]/.exec(play)![1],
+          hosts: play.split('\n').filter((l) => /^ {6}\S/.test(l)).map((l) => l.trim()).sort(),
+        }));
+        const nodes = specs.find((s) => s.cluster.metadata.name === cluster)!.cluster.spec.nodes;
+        const names = (role: string): string[] => nodes.filter((n) => n.role === role).map((n) => n.name).sort();
+        expect(plays).toEqual([
+          { pattern: 'localhost', hosts: ['localhost'] },
+          { pattern: 'server', hosts: names('server') },
+          { pattern: 'agent', hosts: names('agent') },
+          { pattern: 'localhost', hosts: ['localhost'] },
+        ]);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
