@@ -1,4 +1,5 @@
 import type { LoadedSpec } from '../spec/types.js';
+import { renderBootstrap } from './bootstrap/index.js';
 import { compose, type ClusterRenderer, type SharedRenderer } from './compose.js';
 import { SHARED_SOURCE, textFile, type GeneratedFile } from './files.js';
 import { renderFluxEntry } from './flux/index.js';
@@ -19,7 +20,7 @@ const renderGitattributes: SharedRenderer = () => [
 ];
 
 export const sharedRenderers: SharedRenderer[] = [renderGitattributes];
-export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry];
+export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry, renderBootstrap];
 
 /** Spec(s) → every file of the Flux repository. Pure: same specs, same files, same bytes. */
 export function renderRepository(specs: readonly LoadedSpec[]): GeneratedFile[] {

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The hand-written bodies of the rendered scripts, kept as .sh files so they read (and lint) as
+ * shell. Read once at import, like the schema: constant bytes, no environment, so rendering stays pure.
+ */
+function asset(name: string): string {
+  return readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8');
+}
+
+export const COMMON_SH = asset('common.sh');
+export const NODE_CHECKS_SH = asset('node-checks.sh');
+export const NODE_SH = asset('node.sh');
+export const FLUX_SH = asset('flux.sh');
