@@ -17,7 +17,7 @@ export const images = {
   kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0',
   grafana: 'docker.io/grafana/grafana:12.1.1',
   loki: 'docker.io/grafana/loki:3.5.3',
-  alloy: 'docker.io/grafana/alloy:v1.10.2',
+  alloy: 'docker.io/grafana/alloy:v1.16.0',
 } as const;
 
 /** Component names: the base folder, the object names and the `app.kubernetes.io/name` label. */
