@@ -3,7 +3,7 @@ import { CERT_MANAGER_NAMESPACE, component, coreNamespace, hostNamespace, NAME_L
 
 /** Where the Prometheus container finds its files. */
 export const PROMETHEUS_PATHS = {
-  config: '/etc/prometheus/prometheus.yml',
+  config: '/etc/prometheus/config/prometheus.yml',
   rulesDir: '/etc/prometheus/rules',
   saToken: '/var/run/secrets/kubernetes.io/serviceaccount/token',
   saCa: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',

@@ -62,7 +62,8 @@ function statefulSet(): StatefulSet {
               startupProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10, failureThreshold: 60 },
               securityContext: restrictedContainer,
               volumeMounts: [
-                { name: 'config', mountPath: '/etc/prometheus', readOnly: true },
+                // Sibling mounts: a volume nested inside a read-only ConfigMap volume cannot get its mount point.
+                { name: 'config', mountPath: '/etc/prometheus/config', readOnly: true },
                 { name: 'rules', mountPath: PROMETHEUS_PATHS.rulesDir, readOnly: true },
                 { name: 'data', mountPath: '/prometheus' },
               ],
