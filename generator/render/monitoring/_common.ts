@@ -7,13 +7,15 @@ import { layout } from '../layout.js';
 import { yamlFile } from '../serialize.js';
 
 /**
- * Images, pinned by version; every one is published multi-arch with linux/arm64
- * (FACTS.md "The stack": prom/prometheus, grafana/grafana, grafana/loki are multi-arch; node-exporter,
- * kube-state-metrics and Alloy publish arm64 builds in their release manifests).
+ * Images, pinned by version; every one is a multi-arch manifest with linux/arm64. prom/prometheus,
+ * grafana/grafana and grafana/loki: [V] FACTS.md "The stack". prom/node-exporter, kube-state-metrics
+ * and grafana/alloy: [3P] their release builds list linux/arm64 (Prometheus promu cross-build,
+ * kube-state-metrics `ALL_ARCH`, Alloy's release workflow) — check with `docker manifest inspect` on
+ * an upgrade.
  */
 export const images = {
-  prometheus: 'quay.io/prometheus/prometheus:v3.5.0',
-  nodeExporter: 'quay.io/prometheus/node-exporter:v1.9.1',
+  prometheus: 'docker.io/prom/prometheus:v3.5.0',
+  nodeExporter: 'docker.io/prom/node-exporter:v1.9.1',
   kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0',
   grafana: 'docker.io/grafana/grafana:12.1.1',
   loki: 'docker.io/grafana/loki:3.5.3',
