@@ -1,4 +1,9 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { applyPlan, plan } from '../../generator/io/tree.js';
+import { renderRepository } from '../../generator/render/repository.js';
 import { requiredSecrets } from '../../generator/render/secrets.js';
 import { parseObjects, renderedFiles } from './_rendered.js';
 import { exampleSpec } from './_spec.js';
@@ -75,5 +80,28 @@ describe('monitoring rendering', () => {
     const rendered = [...renderedFiles([lab]).values()].map((f) => f.content).join('\n');
     expect(rendered).not.toMatch(/kind: Secret\b/);
     expect(rendered).not.toMatch(/GF_SECURITY_ADMIN_PASSWORD\s*\n\s*value:/);
+  });
+});
+
+describe('turning monitoring off in a generated tree', () => {
+  it('removes every monitoring file the generator wrote and touches nothing else', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pi-gitops-off-'));
+    try {
+      // Given a tree generated with monitoring on
+      await applyPlan(root, (await plan(root, renderRepository([lab]))).changes);
+      expect(existsSync(join(root, 'apps/pi5-lab/monitoring/prometheus/configmap.yaml'))).toBe(true);
+      // When the spec turns it off and the tree is regenerated
+      const { changes } = await plan(root, renderRepository([labOff]));
+      await applyPlan(root, changes);
+      // Then exactly the monitoring files went, and the Flux entry dropped its Kustomization
+      const removed = changes.filter((c) => c.kind === 'removed').map((c) => c.path);
+      expect(removed.length).toBeGreaterThan(40);
+      expect(removed.every((p) => p.startsWith('apps/base/monitoring/') || p.startsWith('apps/pi5-lab/monitoring/'))).toBe(true);
+      expect(changes.filter((c) => c.kind !== 'removed').map((c) => c.path)).toEqual(['clusters/pi5-lab/apps.yaml']);
+      expect(existsSync(join(root, 'apps/pi5-lab/monitoring/kustomization.yaml'))).toBe(false);
+      expect(existsSync(join(root, 'apps/base/monitoring/prometheus/statefulset.yaml'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
