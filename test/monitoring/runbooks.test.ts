@@ -58,7 +58,12 @@ describe('alert runbooks', () => {
     expect(anchors.has('nosuchalert')).toBe(false);
   });
 
-  it('builds a browsable https link from an ssh Git URL', () => {
-    expect(runbookBase(variants['pi5-lab'].cluster)).toBe('https://github.com/example/pi-fleet/blob/main/docs/TROUBLESHOOTING.md');
+  it('builds a browsable https link from ssh, scp-like and https Git URLs', () => {
+    const withUrl = (url: string): string => runbookBase({ ...variants['pi5-lab'].cluster, spec: { ...variants['pi5-lab'].cluster.spec, git: { url, branch: 'main', interval: '1m' } } });
+    const expected = 'https://github.com/example/pi-fleet/blob/main/docs/TROUBLESHOOTING.md';
+    expect(runbookBase(variants['pi5-lab'].cluster)).toBe(expected);
+    expect(withUrl('git@github.com:example/pi-fleet.git')).toBe(expected);
+    expect(withUrl('https://github.com/example/pi-fleet.git')).toBe(expected);
+    expect(withUrl('ssh://git@gitea.lan:2222/example/pi-fleet.git')).toBe('https://gitea.lan/example/pi-fleet/blob/main/docs/TROUBLESHOOTING.md');
   });
 });
