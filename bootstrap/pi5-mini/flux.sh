@@ -20,7 +20,10 @@ readonly SOPS_SECRET='sops-age'
 readonly SOPS_KEY='age.agekey'
 # The Secrets the manifests reference but never contain (generator/render/secrets.ts requiredSecrets).
 required_secrets() {
-  : # this cluster references no generated Secret
+  # Grafana admin login (read with `kubectl -n <ns> get secret grafana-admin -o jsonpath={.data.admin-password} | base64 -d`).
+  ensure_generated_secret 'monitoring' 'grafana-admin' 'admin-user' literal 'admin' 'admin-password' random ''
+  # InfluxDB read token for Grafana's datasource (org iot, bucket telemetry).
+  ensure_generated_secret 'monitoring' 'grafana-influxdb-token' 'token' random ''
 }
 
 # ---- common helpers (generator/render/bootstrap/scripts/common.sh) ----

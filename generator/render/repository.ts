@@ -4,6 +4,7 @@ import { compose, type ClusterRenderer, type SharedRenderer } from './compose.js
 import { SHARED_SOURCE, textFile, type GeneratedFile } from './files.js';
 import { renderFluxEntry } from './flux/index.js';
 import { OWNED_ROOTS } from './layout.js';
+import { renderMonitoringBases, renderMonitoringOverlay } from './monitoring/index.js';
 
 /** Marks generated paths so pull-request reviews fold them. */
 const renderGitattributes: SharedRenderer = () => [
@@ -19,8 +20,8 @@ const renderGitattributes: SharedRenderer = () => [
   ),
 ];
 
-export const sharedRenderers: SharedRenderer[] = [renderGitattributes];
-export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry, renderBootstrap];
+export const sharedRenderers: SharedRenderer[] = [renderGitattributes, renderMonitoringBases];
+export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry, renderBootstrap, renderMonitoringOverlay];
 
 /** Spec(s) → every file of the Flux repository. Pure: same specs, same files, same bytes. */
 export function renderRepository(specs: readonly LoadedSpec[]): GeneratedFile[] {

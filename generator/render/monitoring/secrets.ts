@@ -1,7 +1,40 @@
 import type { ClusterSpec } from '../../spec/types.js';
 import type { RequiredSecret } from '../secrets.js';
+import { appsOfType } from './alerts.js';
 
-/** Credentials the monitoring stack references (filled in with the monitoring renderer). */
-export function monitoringSecrets(_cluster: ClusterSpec): RequiredSecret[] {
-  return [];
+/** Grafana's admin login: user name `admin`, random password; read by Grafana from a file. */
+export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
+/**
+ * The token Grafana's InfluxDB datasource sends. CONTRACT with the apps (InfluxDB) owner: the InfluxDB
+ * setup must grant this value read access to the org/bucket below (an authorization with this token,
+ * or the same value as the InfluxDB token it creates).
+ */
+export const GRAFANA_INFLUXDB_SECRET = { name: 'grafana-influxdb-token', tokenKey: 'token' } as const;
+export const INFLUXDB_ORG = 'iot';
+export const INFLUXDB_BUCKET = 'telemetry';
+
+/** Credentials the monitoring stack references; the bootstrap creates them with random values. */
+export function monitoringSecrets(cluster: ClusterSpec): RequiredSecret[] {
+  const { monitoring } = cluster.spec;
+  if (!monitoring.enabled) return [];
+  const secrets: RequiredSecret[] = [
+    {
+      namespace: monitoring.namespace,
+      name: GRAFANA_ADMIN_SECRET.name,
+      keys: [
+        { key: GRAFANA_ADMIN_SECRET.userKey, value: { literal: 'admin' } },
+        { key: GRAFANA_ADMIN_SECRET.passwordKey, value: 'random' },
+      ],
+      description: 'Grafana admin login (read with `kubectl -n <ns> get secret grafana-admin -o jsonpath={.data.admin-password} | base64 -d`).',
+    },
+  ];
+  if (appsOfType(cluster, 'influxdb').length > 0) {
+    secrets.push({
+      namespace: monitoring.namespace,
+      name: GRAFANA_INFLUXDB_SECRET.name,
+      keys: [{ key: GRAFANA_INFLUXDB_SECRET.tokenKey, value: 'random' }],
+      description: `InfluxDB read token for Grafana's datasource (org ${INFLUXDB_ORG}, bucket ${INFLUXDB_BUCKET}).`,
+    });
+  }
+  return secrets;
 }
