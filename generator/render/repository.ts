@@ -1,7 +1,10 @@
 import type { LoadedSpec } from '../spec/types.js';
 import { compose, type ClusterRenderer, type SharedRenderer } from './compose.js';
 import { SHARED_SOURCE, textFile, type GeneratedFile } from './files.js';
+import { renderAppBases, renderAppsOverlay } from './apps/index.js';
+import { renderSopsConfig } from './apps/sops.js';
 import { renderFluxEntry } from './flux/index.js';
+import { renderInfraConfigs, renderInfraControllers, renderInfrastructureBases } from './infrastructure/index.js';
 import { OWNED_ROOTS } from './layout.js';
 
 /** Marks generated paths so pull-request reviews fold them. */
@@ -18,8 +21,8 @@ const renderGitattributes: SharedRenderer = () => [
   ),
 ];
 
-export const sharedRenderers: SharedRenderer[] = [renderGitattributes];
-export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry];
+export const sharedRenderers: SharedRenderer[] = [renderGitattributes, renderAppBases, renderInfrastructureBases, renderSopsConfig];
+export const clusterRenderers: ClusterRenderer[] = [renderFluxEntry, renderAppsOverlay, renderInfraControllers, renderInfraConfigs];
 
 /** Spec(s) → every file of the Flux repository. Pure: same specs, same files, same bytes. */
 export function renderRepository(specs: readonly LoadedSpec[]): GeneratedFile[] {
