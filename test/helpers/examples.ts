@@ -6,6 +6,7 @@ import type { GeneratedFile } from '../../generator/render/files.js';
 import type { LoadedSpec } from '../../generator/spec/types.js';
 import { loadSpec } from '../../generator/spec/load.js';
 import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 
 /** The bundled example specs (clusters/pi5-lab, clusters/pi5-mini), loaded as the CLI loads them. */
 export async function exampleSpecs(): Promise<LoadedSpec[]> {
@@ -30,4 +31,18 @@ export async function writeTemp(files: readonly GeneratedFile[]): Promise<{ root
     await writeFile(join(root, file.path), file.content);
   }
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The documents of one rendered YAML file. */
+export function renderedObjects(files: readonly GeneratedFile[], path: string): any[] {
+  const file = files.find((f) => f.path === path);
+  if (!file) throw new Error(`${path} was not rendered`);
+  return parseAllDocuments(file.content).map((d) => d.toJS());
+}
+
+/** The data of a rendered ConfigMap, found by name in a rendered file. */
+export function renderedConfigMap(files: readonly GeneratedFile[], path: string, name: string): Record<string, string> {
+  const map = renderedObjects(files, path).find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+  if (!map) throw new Error(`no ConfigMap ${name} in ${path}`);
+  return map.data;
 }
