@@ -82,9 +82,9 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs a command to completion (unprivileged when root); never rejects on a non-zero exit. */
-export function run(file: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<RunResult> {
-  const [cmd, argv] = command(file, args);
+/** Runs a command to completion (unprivileged when root, unless asTestUser); never rejects on a non-zero exit. */
+export function run(file: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; asTestUser?: boolean } = {}): Promise<RunResult> {
+  const [cmd, argv] = options.asTestUser ? [file, [...args]] : command(file, args);
   return new Promise((resolve) => {
     const child = execFile(cmd, argv, { env: { ...process.env, ...options.env }, cwd: options.cwd, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;

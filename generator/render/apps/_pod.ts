@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Container, PodSecurityContext, SecurityContext, Service, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { AppSpec, AppType, ClusterSpec, Resources } from '../../spec/types.js';
@@ -73,3 +74,10 @@ export const exporterResources: Container['resources'] = {
   requests: { cpu: '10m', memory: '24Mi' },
   limits: { cpu: '100m', memory: '64Mi' },
 };
+
+/** sha256 of a ConfigMap's data (keys in order): pure, so the same config gives the same annotation. */
+export function configChecksum(data: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(data).sort()) hash.update(`${key}\0${data[key]}\0`);
+  return hash.digest('hex');
+}

@@ -2,7 +2,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Probe, VolumeProjection } from 'kubernetes-types/core/v1.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, clientsOf, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { containerSecurity, dataClaim, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { configChecksum, containerSecurity, dataClaim, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
 
 /** Mosquitto from the official `eclipse-mosquitto` image: no anonymous access, one user per client app. */
 
@@ -70,7 +70,8 @@ export function mosquittoBase(name: string): BaseFile[] {
       selector: { matchLabels: selectorLabels(name) },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       template: {
-        metadata: { labels: appLabels(name, 'mosquitto') },
+        // A changed configuration rolls the pod (ConfigMaps are not hashed into their names here).
+        metadata: { labels: appLabels(name, 'mosquitto'), annotations: { 'pi-gitops.dev/config-sha256': configChecksum(config.data!) } },
         spec: {
           serviceAccountName: name,
           automountServiceAccountToken: false,

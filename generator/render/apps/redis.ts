@@ -3,7 +3,7 @@ import type { ConfigMap, Container, Probe } from 'kubernetes-types/core/v1.js';
 import { memoryBytes, MiB } from '../../units/quantity.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, exporters, exportersOn, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { configChecksum, containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
 
 /** Redis from the official `redis` image: password required, append-only persistence. */
 
@@ -65,7 +65,8 @@ export function redisBase(name: string): BaseFile[] {
       selector: { matchLabels: selectorLabels(name) },
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       template: {
-        metadata: { labels: appLabels(name, 'redis') },
+        // A changed configuration rolls the pod (ConfigMaps are not hashed into their names here).
+        metadata: { labels: appLabels(name, 'redis'), annotations: { 'pi-gitops.dev/config-sha256': configChecksum(config.data!) } },
         spec: {
           serviceAccountName: name,
           automountServiceAccountToken: false,
