@@ -88,7 +88,7 @@ export const MOSQUITTO_EXPORTER_GAP = 'no arm64 mosquitto exporter image from th
 export const INFLUX_METRICS_PATH = '/metrics';
 export const INFLUX_ORG = 'pi-gitops';
 export const INFLUX_BUCKET = 'iot';
-/** Retention of the initial bucket; change it later with `influx bucket update`. [U] a month of raw IoT points. */
+/** Retention of the initial bucket when spec.apps.<influxdb>.retention is unset; later changes need `influx bucket update`. [U] a month of raw IoT points. */
 export const INFLUX_RETENTION = '30d';
 
 export function exportersOn(cluster: ClusterSpec): boolean {

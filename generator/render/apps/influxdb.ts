@@ -54,7 +54,6 @@ export function influxdbBase(name: string): BaseFile[] {
                 fromSecret(name, 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
                 { name: 'DOCKER_INFLUXDB_INIT_ORG', value: INFLUX_ORG },
                 { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: INFLUX_BUCKET },
-                { name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: INFLUX_RETENTION },
                 // No phoning home (and the NetworkPolicy would drop it anyway).
                 { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
               ],
@@ -88,7 +87,7 @@ export function influxdbOverlay(ctx: AppContext): OverlayPart {
     spec: {
       template: {
         ...(annotations ? { metadata: { annotations } } : {}),
-        spec: { containers: [{ name, resources: resources(app.resources) }] },
+        spec: { containers: [{ name, env: [{ name: 'DOCKER_INFLUXDB_INIT_RETENTION', value: app.retention ?? INFLUX_RETENTION }], resources: resources(app.resources) }] },
       },
       volumeClaimTemplates: [dataClaim(cluster, app)],
     },
