@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { servePort } from '../../../generator/render/apps/_model.js';
 import { allowedPaths, networkPolicies } from '../../../generator/render/apps/network-policy.js';
 import { exampleSpec } from '../../helpers/examples.js';
 
@@ -60,5 +62,25 @@ describe('NetworkPolicy derivation', () => {
   it('with ACME, lets Traefik reach cert-manager HTTP-01 solver pods on 8089 only', () => {
     const acme = paths((t) => t.replace('tls: { mode: selfSigned }', 'tls: { mode: acme, acmeEmail: ops@example.com }'));
     expect(acme.filter((p) => !paths().includes(p))).toEqual(['ingress acme.cert-manager.io/http01-solver=true <- ns:kube-system/app:traefik TCP/8089']);
+  });
+});
+
+describe('NetworkPolicy derivation, for any new edge', () => {
+  it('adding any one missing dependency opens exactly client → target on the target port, both ways', () => {
+    const cluster = exampleSpec('pi5-lab').cluster;
+    const names = Object.keys(cluster.spec.apps).sort();
+    const missing = names.flatMap((client) => names.filter((target) => target !== client && !cluster.spec.apps[client]!.dependsOn.includes(target)).map((target) => [client, target] as const));
+    const before = allowedPaths(networkPolicies(cluster));
+    fc.assert(
+      fc.property(fc.constantFrom(...missing), ([client, target]) => {
+        const app = cluster.spec.apps[client]!;
+        const edited = { ...cluster, spec: { ...cluster.spec, apps: { ...cluster.spec.apps, [client]: { ...app, dependsOn: [...app.dependsOn, target] } } } };
+        const after = allowedPaths(networkPolicies(edited));
+        const port = servePort(cluster.spec.apps[target]!);
+        expect(after.filter((p) => !before.includes(p))).toEqual([`egress ${client} -> app:${target} TCP/${port}`, `ingress ${target} <- app:${client} TCP/${port}`]);
+        expect(before.filter((p) => !after.includes(p))).toEqual([]);
+      }),
+      { numRuns: missing.length },
+    );
   });
 });
