@@ -58,7 +58,11 @@ describe.each(['pi5-lab', 'pi5-mini'])('the %s example', (cluster) => {
       const pod = o.spec.template.spec;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(pod.automountServiceAccountToken).toBe(false);
+      // Pod Security "restricted" allows only these volume types, and no host namespaces.
+      for (const v of pod.volumes ?? []) expect(Object.keys(v).filter((k) => k !== 'name'), `${o.metadata.name} volume ${v.name}`).toEqual([expect.stringMatching(/^(configMap|csi|downwardAPI|emptyDir|ephemeral|persistentVolumeClaim|projected|secret)$/)]);
+      expect([pod.hostNetwork, pod.hostPID, pod.hostIPC].filter(Boolean)).toEqual([]);
       for (const c of pod.containers) {
+        expect(c.ports?.some((p: { hostPort?: number }) => p.hostPort) ?? false).toBe(false);
         expect(c.resources.requests.memory, `${o.metadata.name}/${c.name}`).toBeDefined();
         expect(c.resources.limits.memory, `${o.metadata.name}/${c.name}`).toBeDefined();
         expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
