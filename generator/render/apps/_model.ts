@@ -150,7 +150,7 @@ export const INFLUX_ADMIN_USER = 'admin';
 export const POSTGRES_SUPERUSER = 'postgres';
 export const POSTGRES_EXPORTER_USER = 'postgres_exporter';
 
-/** Apps of a given type that `client` depends on, in spec order. */
+/** Apps that depend on `target`, sorted by name. */
 export function clientsOf(cluster: ClusterSpec, target: string): string[] {
   return Object.entries(cluster.spec.apps)
     .filter(([, app]) => app.dependsOn.includes(target))

@@ -2,7 +2,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Container, Probe, VolumeProjection } from 'kubernetes-types/core/v1.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, clientsOf, exporters, exportersOn, POSTGRES_EXPORTER_USER, POSTGRES_SUPERUSER, roleName, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { configChecksum, containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
 
 /** PostgreSQL from the official `postgres` image, one role and one database per client app. */
 
@@ -16,6 +16,16 @@ function isReady(): Probe {
   // pg_isready over TCP: false while the entrypoint's socket-only initialisation server runs.
   return { exec: { command: ['pg_isready', '--host=127.0.0.1', `--port=${PORT}`, `--username=${POSTGRES_SUPERUSER}`, '--dbname=postgres'] }, timeoutSeconds: 5 };
 }
+
+/** postStart: wait (at most 10 minutes) for the TCP listener of the real server, then run the init script. */
+export const RERUN_INIT = [
+  'i=0',
+  'while [ "$i" -lt 600 ]; do',
+  `  if pg_isready --host=127.0.0.1 --port=${PORT} --quiet; then exec sh /docker-entrypoint-initdb.d/${INIT_SCRIPT}; fi`,
+  '  sleep 1',
+  '  i=$((i + 1))',
+  'done',
+].join('\n');
 
 export function postgresqlBase(name: string): BaseFile[] {
   const run = scratch('run', '/var/run/postgresql', '16Mi');
@@ -49,6 +59,9 @@ export function postgresqlBase(name: string): BaseFile[] {
                 { name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/superuser/password' },
               ],
               securityContext: containerSecurity(),
+              // The image runs /docker-entrypoint-initdb.d only on an empty data directory; this hook runs the
+              // idempotent script again once the server listens, so an app added later gets its role and database.
+              lifecycle: { postStart: { exec: { command: ['sh', '-c', RERUN_INIT] } } },
               startupProbe: { ...isReady(), periodSeconds: 5, failureThreshold: 120 },
               livenessProbe: { ...isReady(), periodSeconds: 15, failureThreshold: 4 },
               readinessProbe: { ...isReady(), periodSeconds: 5, failureThreshold: 3 },
@@ -85,8 +98,8 @@ export function postgresqlBase(name: string): BaseFile[] {
  * The init script the image runs from /docker-entrypoint-initdb.d on an empty data directory.
  * Each role owns only its database; CONNECT is revoked from PUBLIC on every database, so a role
  * reaches its own database and no other. Passwords are read by psql itself from the mounted
- * Secrets (backquote substitution), never echoed nor passed on a command line. Idempotent, so it
- * can be run again after adding an app: `kubectl exec … -- sh /docker-entrypoint-initdb.d/10-apps.sh`.
+ * Secrets (backquote substitution), never echoed nor passed on a command line. Idempotent: the
+ * postStart hook runs it again on every start, so an app added later gets its role and database.
  */
 export function initScript(clients: readonly string[], exporter: boolean): string {
   const lines = [
@@ -167,7 +180,9 @@ export function postgresqlOverlay(ctx: AppContext): OverlayPart {
   const { cluster, name, app } = ctx;
   const clients = clientsOf(cluster, name);
   const exporter = exportersOn(cluster);
-  const annotations = scrapeAnnotations(cluster, app);
+  const script = initScript(clients, exporter);
+  // A changed init script (an app added or removed) rolls the pod, and the postStart hook applies it.
+  const annotations = { ...scrapeAnnotations(cluster, app), 'pi-gitops.dev/init-sha256': configChecksum({ [INIT_SCRIPT]: script }) };
   const sources = credentialSources(name, clients, exporter);
   const patch: WorkloadPatch<StatefulSet> = {
     apiVersion: 'apps/v1',
@@ -175,7 +190,7 @@ export function postgresqlOverlay(ctx: AppContext): OverlayPart {
     metadata: { name },
     spec: {
       template: {
-        ...(annotations ? { metadata: { annotations } } : {}),
+        metadata: { annotations },
         spec: {
           containers: [
             {
@@ -198,7 +213,7 @@ export function postgresqlOverlay(ctx: AppContext): OverlayPart {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: initConfigMapName(name), labels: appLabels(name, 'postgresql') },
-    data: { [INIT_SCRIPT]: initScript(clients, exporter) },
+    data: { [INIT_SCRIPT]: script },
   };
   return { patch, resources: [init] };
 }

@@ -1,8 +1,7 @@
 import type { SharedRenderer } from '../compose.js';
-import { SHARED_SOURCE } from '../files.js';
 import { layout } from '../layout.js';
 import { yamlDocument } from '../serialize.js';
-import { textFile } from '../files.js';
+import { SHARED_SOURCE, textFile } from '../files.js';
 
 /**
  * .sops.yaml for clusters with spec.platform.secrets.mode sops: Secrets under that cluster's folders

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSecrets } from '../../../generator/render/apps/secrets.js';
 import { renderRepository } from '../../../generator/render/repository.js';
-import { exampleSpecs, renderedConfigMap, renderedObjects, writeTemp } from '../../helpers/examples.js';
+import { exampleSpec, exampleSpecs, renderedConfigMap, renderedObjects, writeTemp } from '../../helpers/examples.js';
 import { findPostgresBin, freePort, handOver, inCI, randomValue, requireTool, run } from '../../helpers/daemons.js';
 
 /**
@@ -113,6 +113,32 @@ describe.skipIf(!bin && !inCI)('the rendered PostgreSQL init script, run by the 
     const again = await run('sh', [join(dir, 'initdb/10-apps.sh')], { cwd: dir, env: socketEnv() });
     expect(again.code, again.stderr).toBe(0);
     expect((await connect('api_service', 'api_service')).code).toBe(0);
+  });
+
+  it('gives an app added later its role and database through the rendered postStart hook', async () => {
+    // Given data-ingestion now depends on postgresql too, re-rendered from the edited spec.
+    const edited = exampleSpec('pi5-lab', (t) => t.replace('dependsOn: [mosquitto, influxdb, redis]', 'dependsOn: [mosquitto, influxdb, redis, postgresql]'));
+    const files = renderRepository([edited]);
+    const newScript = renderedConfigMap(files, 'apps/pi5-lab/configmaps.yaml', 'postgresql-init')['10-apps.sh']!;
+    expect(newScript).toContain('ensure_role data_ingestion data-ingestion');
+    const [statefulSet] = renderedObjects(files, 'apps/base/postgresql/statefulset.yaml');
+    const hook: string = statefulSet.spec.template.spec.containers[0].lifecycle.postStart.exec.command[2];
+    const password = randomValue();
+    passwords.set('data_ingestion', password);
+    await mkdir(join(dir, 'secrets/apps/data-ingestion'), { recursive: true });
+    await writeFile(join(dir, 'secrets/apps/data-ingestion/password'), password, { mode: 0o440 });
+    await writeFile(join(dir, 'initdb/10-apps.sh'), newScript.replace(/^CREDENTIALS_DIR=\/run\/secrets\/apps$/m, `CREDENTIALS_DIR=${join(dir, 'secrets/apps')}`), { mode: 0o555 });
+    await handOver(dir);
+    expect((await connect('data_ingestion', 'data_ingestion')).code).not.toBe(0);
+    // When the pod restarts, the hook runs (only the port and the init folder adjusted).
+    const adjusted = hook.replace('--port=5432', `--port=${port}`).replace('/docker-entrypoint-initdb.d/', `${join(dir, 'initdb')}/`);
+    expect(adjusted).not.toBe(hook);
+    const result = await run('sh', ['-c', adjusted], { cwd: dir, env: socketEnv() });
+    expect(result.code, result.stderr).toBe(0);
+    // Then the new role reaches its own database, and still no other.
+    expect((await connect('data_ingestion', 'data_ingestion')).stdout.trim()).toBe('data_ingestion@data_ingestion');
+    expect((await connect('data_ingestion', 'api_service')).stderr).toMatch(/permission denied for database/);
+    expect((await connect('api_service', 'data_ingestion')).stderr).toMatch(/permission denied for database/);
   });
 
   it('never writes an app password into the server log', async () => {

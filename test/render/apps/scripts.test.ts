@@ -16,6 +16,7 @@ describe.skipIf(!shellcheck && !inCI)('rendered shell scripts', () => {
       'mosquitto-start.sh': renderedConfigMap(files, 'apps/base/mosquitto/configmap.yaml', 'mosquitto-config')['start.sh']!,
       'postgresql-init-lab.sh': renderedConfigMap(files, 'apps/pi5-lab/configmaps.yaml', 'postgresql-init')['10-apps.sh']!,
       'postgresql-init-mini.sh': renderedConfigMap(files, 'apps/pi5-mini/configmaps.yaml', 'postgresql-init')['10-apps.sh']!,
+      'postgresql-poststart.sh': `#!/bin/sh\n${renderedObjects(files, 'apps/base/postgresql/statefulset.yaml')[0].spec.template.spec.containers[0].lifecycle.postStart.exec.command[2]}\n`,
       'redis-probe.sh': `#!/bin/sh\n${renderedObjects(files, 'apps/base/redis/statefulset.yaml')[0].spec.template.spec.containers[0].readinessProbe.exec.command[2]}\n`,
     };
     const temp = await writeTemp(Object.entries(scripts).map(([path, content]) => ({ path, content })));
