@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kustomizeBuild, type BuildResult } from '../../../generator/io/kustomize.js';
-import { parseBuiltObjects } from '../../../generator/repo/flux-graph.js';
+import { buildCluster, parseBuiltObjects } from '../../../generator/repo/flux-graph.js';
 import { requiredSecrets } from '../../../generator/render/secrets.js';
 import { renderRepository } from '../../../generator/render/repository.js';
 import { layout } from '../../../generator/render/layout.js';
@@ -13,6 +13,8 @@ type Obj = { kind: string; metadata: { name: string; namespace?: string }; spec?
 
 let specs: LoadedSpec[];
 let cleanup: () => Promise<void>;
+let root: string;
+let rendered: string[];
 const built = new Map<string, BuildResult>();
 
 function paths(cluster: string): string[] {
@@ -21,8 +23,11 @@ function paths(cluster: string): string[] {
 
 beforeAll(async () => {
   specs = await exampleSpecs();
-  const temp = await writeTemp(renderRepository(specs));
+  const files = renderRepository(specs);
+  rendered = files.map((f) => f.path);
+  const temp = await writeTemp(files);
   cleanup = temp.cleanup;
+  root = temp.root;
   for (const spec of specs) for (const path of paths(spec.cluster.metadata.name)) built.set(path, await kustomizeBuild(temp.root, path));
 });
 afterAll(async () => cleanup?.());
@@ -34,6 +39,16 @@ function objects(path: string): Obj[] {
 }
 
 describe.each(['pi5-lab', 'pi5-mini'])('the %s example', (cluster) => {
+  it('builds every folder a Flux Kustomization points at, walking from clusters/<name> as Flux does', async () => {
+    const walk = await buildCluster(root, layout.clusterDir(cluster));
+    expect(walk.nodes.map((n) => n.name).sort()).toEqual(expect.arrayContaining(['apps', 'infra-configs', 'infra-controllers']));
+    // The monitoring folder is another renderer's; until it is rendered in this tree it cannot build.
+    const notRenderedHere = (path: string): boolean => !rendered.some((p) => p.startsWith(`${path}/`));
+    const failed = walk.builds.filter((b) => b.error && !(b.path === layout.monitoring(cluster) && notRenderedHere(b.path)));
+    expect(failed).toEqual([]);
+    expect(walk.builds.length).toBeGreaterThanOrEqual(4);
+  });
+
   it.each(['controllers', 'configs', 'apps'])('builds its %s path with kubectl kustomize', (which) => {
     const path = which === 'controllers' ? layout.infraControllers(cluster) : which === 'configs' ? layout.infraConfigs(cluster) : layout.apps(cluster);
     const result = built.get(path)!;
