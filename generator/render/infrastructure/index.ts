@@ -31,12 +31,12 @@ export const renderInfraControllers: ClusterRenderer = (spec: LoadedSpec) => {
   const cluster = spec.cluster;
   const dir = layout.infraControllers(cluster.metadata.name);
   const tls = cluster.spec.platform.tls.mode !== 'none';
-  const files = [
-    yamlFile(`${dir}/namespace.yaml`, spec.file, [restrictedNamespace(cluster.spec.namespace)]),
-    yamlFile(`${dir}/traefik.yaml`, spec.file, [traefikConfig(cluster)]),
-  ];
+  // With K3s's Traefik disabled there is nothing for a HelmChartConfig to configure.
+  const traefik = !cluster.spec.k3s.disable.includes('traefik');
+  const files = [yamlFile(`${dir}/namespace.yaml`, spec.file, [restrictedNamespace(cluster.spec.namespace)])];
+  if (traefik) files.push(yamlFile(`${dir}/traefik.yaml`, spec.file, [traefikConfig(cluster)]));
   if (tls) files.push(yamlFile(`${dir}/cert-manager-version.yaml`, spec.file, [certManagerVersionPatch(cluster)]));
-  const resources = ['namespace.yaml', 'traefik.yaml', ...(tls ? [`../../base/cert-manager`] : [])];
+  const resources = ['namespace.yaml', ...(traefik ? ['traefik.yaml'] : []), ...(tls ? [`../../base/cert-manager`] : [])];
   files.push(kustomizationFile(dir, spec.file, kustomizeFile(resources, tls ? { patches: [{ path: 'cert-manager-version.yaml' }] } : {})));
   return files;
 };
