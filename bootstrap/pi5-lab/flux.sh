@@ -20,6 +20,24 @@ readonly SOPS_SECRET='sops-age'
 readonly SOPS_KEY='age.agekey'
 # The Secrets the manifests reference but never contain (generator/render/secrets.ts requiredSecrets).
 required_secrets() {
+  # analytics: its own role and database in postgresql
+  ensure_generated_secret 'iot' 'analytics-postgresql' 'username' literal 'analytics' 'password' random '' 'database' literal 'analytics'
+  # api-service: its own role and database in postgresql
+  ensure_generated_secret 'iot' 'api-service-postgresql' 'username' literal 'api_service' 'password' random '' 'database' literal 'api_service'
+  # data-ingestion: its MQTT user on mosquitto
+  ensure_generated_secret 'iot' 'data-ingestion-mosquitto' 'username' literal 'data_ingestion' 'password' random ''
+  # device-management: its MQTT user on mosquitto
+  ensure_generated_secret 'iot' 'device-management-mosquitto' 'username' literal 'device_management' 'password' random ''
+  # device-management: its own role and database in postgresql
+  ensure_generated_secret 'iot' 'device-management-postgresql' 'username' literal 'device_management' 'password' random '' 'database' literal 'device_management'
+  # influxdb: initial admin user and API token (DOCKER_INFLUXDB_INIT_*)
+  ensure_generated_secret 'iot' 'influxdb-admin' 'username' literal 'admin' 'password' random '' 'token' random ''
+  # postgresql: postgres-exporter's pg_monitor role
+  ensure_generated_secret 'iot' 'postgresql-exporter' 'username' literal 'postgres_exporter' 'password' random ''
+  # postgresql: PostgreSQL superuser (POSTGRES_PASSWORD_FILE)
+  ensure_generated_secret 'iot' 'postgresql-superuser' 'username' literal 'postgres' 'password' random ''
+  # redis: requirepass
+  ensure_generated_secret 'iot' 'redis-auth' 'password' random ''
   # Grafana admin login (read with `kubectl -n <ns> get secret grafana-admin -o jsonpath={.data.admin-password} | base64 -d`).
   ensure_generated_secret 'monitoring' 'grafana-admin' 'admin-user' literal 'admin' 'admin-password' random ''
   # InfluxDB read token for Grafana's datasource (org iot, bucket telemetry).

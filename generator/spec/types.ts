@@ -60,6 +60,8 @@ export interface AppSpec {
   readonly metrics?: { readonly port: number; readonly path: string };
   readonly env: Readonly<Record<string, string>>;
   readonly dependsOn: readonly string[];
+  /** InfluxDB only: retention of the initial bucket. */
+  readonly retention?: string;
   readonly persistence?: { readonly sizeGiB: number };
   readonly ingress?: { readonly host: string; readonly path: string };
 }
