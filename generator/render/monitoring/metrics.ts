@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../../spec/types.js';
-import { jobs, scrapedJobs, type JobName } from './prometheus-config.js';
+import { CADVISOR_KEEP, jobs, KUBELET_KEEP, scrapedJobs, type JobName } from './prometheus-config.js';
 
 /**
  * What each scrape job is known to expose — the metrics our rules and dashboards use, checked by the
@@ -28,8 +28,9 @@ const kubeStateMetrics = [
   'kube_persistentvolumeclaim_resource_requests_storage_bytes', 'kube_pod_info',
   'gotk_resource_info', // custom resource state for Flux objects
 ];
-const kubelet = ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_running_pods'];
-const cadvisor = ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'];
+/** Exactly what the kubelet and cAdvisor jobs keep (metric_relabel_configs). */
+const kubelet = KUBELET_KEEP;
+const cadvisor = CADVISOR_KEEP;
 const prometheus = ['prometheus_tsdb_head_series'];
 const postgresExporter = ['pg_up', 'pg_stat_activity_count', 'pg_database_size_bytes'];
 const redisExporter = ['redis_up', 'redis_connected_clients', 'redis_memory_used_bytes'];

@@ -69,8 +69,15 @@ function annotatedPods(job: string, namespace: string): object {
   };
 }
 
+/**
+ * The kubelet and cAdvisor are the biggest series producers on a node (cAdvisor: dozens of series per
+ * container); a Pi-sized Prometheus keeps only what the rules and dashboards read.
+ */
+export const KUBELET_KEEP = ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_running_pods'] as const;
+export const CADVISOR_KEEP = ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'] as const;
+
 /** Kubelet endpoints (10250) of every node, with the ServiceAccount token (RBAC: nodes/metrics get). */
-function kubeletJob(job: string, path: string): object {
+function kubeletJob(job: string, path: string, keep: readonly string[]): object {
   return {
     job_name: job,
     scheme: 'https',
@@ -81,6 +88,7 @@ function kubeletJob(job: string, path: string): object {
     authorization: { credentials_file: PROMETHEUS_PATHS.saToken },
     kubernetes_sd_configs: [{ role: 'node' }],
     relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' }, { source_labels: ['__meta_kubernetes_node_name'], target_label: 'instance' }],
+    metric_relabel_configs: [{ source_labels: ['__name__'], regex: keep.join('|'), action: 'keep' }],
   };
 }
 
@@ -110,8 +118,8 @@ export function prometheusConfig(cluster: ClusterSpec, ruleFilesDir: string = PR
         { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http-metrics', action: 'keep' },
       ],
     },
-    kubeletJob(jobs.kubelet, '/metrics'),
-    kubeletJob(jobs.cadvisor, '/metrics/cadvisor'),
+    kubeletJob(jobs.kubelet, '/metrics', KUBELET_KEEP),
+    kubeletJob(jobs.cadvisor, '/metrics/cadvisor', CADVISOR_KEEP),
     {
       // Flux controllers expose metrics on the container port named http-prom (8080).
       job_name: jobs.flux,
