@@ -52,6 +52,7 @@ export function metricsByJob(cluster: ClusterSpec): Map<JobName, readonly string
     [jobs.flux]: [],
     [jobs.apps]: [...Object.values(IOT_APP_METRICS), ...exporters],
     [jobs.certManager]: ['certmanager_certificate_expiration_timestamp_seconds'],
+    [jobs.stack]: ['go_goroutines', 'process_resident_memory_bytes'],
   };
   return new Map(scrapedJobs(cluster).map((job) => [job, known[job]]));
 }

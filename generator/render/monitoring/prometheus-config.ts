@@ -19,6 +19,7 @@ export const jobs = {
   flux: 'flux-system',
   apps: 'iot-pods',
   certManager: 'cert-manager',
+  stack: 'monitoring',
 } as const;
 export type JobName = (typeof jobs)[keyof typeof jobs];
 
@@ -29,7 +30,7 @@ export function tlsManaged(cluster: ClusterSpec): boolean {
 
 /** The jobs rendered for a cluster. */
 export function scrapedJobs(cluster: ClusterSpec): JobName[] {
-  const all: JobName[] = [jobs.prometheus, jobs.nodeExporter, jobs.kubeStateMetrics, jobs.kubelet, jobs.cadvisor, jobs.flux, jobs.apps];
+  const all: JobName[] = [jobs.prometheus, jobs.nodeExporter, jobs.kubeStateMetrics, jobs.kubelet, jobs.cadvisor, jobs.flux, jobs.apps, jobs.stack];
   return tlsManaged(cluster) ? [...all, jobs.certManager] : all;
 }
 
@@ -132,6 +133,19 @@ export function prometheusConfig(cluster: ClusterSpec, ruleFilesDir: string = PR
       ],
     },
     annotatedPods(jobs.apps, cluster.spec.namespace),
+    {
+      // Loki, Grafana and Alloy on their `http` ports, so PrometheusTargetDown reports a silent log pipeline.
+      job_name: jobs.stack,
+      kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [core, hostNamespace(cluster)] } }],
+      relabel_configs: [
+        { source_labels: [label(NAME_LABEL)], regex: [component.loki, component.grafana, component.alloy].join('|'), action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' },
+        { source_labels: [label(NAME_LABEL)], target_label: 'app' },
+        ...podLabels,
+      ],
+      // Only liveness matters here (`up`); their own series would cost memory and nothing reads them.
+      metric_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_goroutines|process_resident_memory_bytes', action: 'keep' }],
+    },
     ...(tlsManaged(cluster) ? [annotatedPods(jobs.certManager, CERT_MANAGER_NAMESPACE)] : []),
   ];
   return {
