@@ -134,7 +134,7 @@ describe.skipIf(!hasKubectl)('the monitoring overlay built with kubectl kustomiz
   it('lab: lets Prometheus reach the apps\' metrics ports, the exporters and InfluxDB', () => {
     const prom = built.get('lab')!.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'prometheus') as K8sObject & { spec: { egress: { ports: { port: number }[]; to: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }[] } };
     const apps = prom.spec.egress.find((e) => e.to.some((t) => t.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'iot'))!;
-    expect(apps.ports.map((p) => p.port)).toEqual([8086, 9090, 9121, 9187, 9234]);
+    expect(apps.ports.map((p) => p.port)).toEqual([8086, 9090, 9121, 9187]);
   });
 
   it('lab: lets Grafana reach only Prometheus, Loki and InfluxDB, and only Grafana, Alloy and Prometheus reach Loki', () => {

@@ -28,14 +28,13 @@ function baseline(namespace: string): NetworkPolicy[] {
   ];
 }
 
-/** Ports Prometheus may scrape in the apps namespace: the apps' metrics ports, the exporters, InfluxDB. */
+/** Ports Prometheus may scrape in the apps namespace: the apps' metrics ports, the PostgreSQL and Redis exporters, InfluxDB. */
 export function appScrapePorts(cluster: ClusterSpec): number[] {
   const { apps, monitoring } = cluster.spec;
   const list = Object.values(apps).flatMap((app) => (app.metrics ? [app.metrics.port] : []));
   if (monitoring.exporters) {
     if (appsOfType(cluster, 'postgresql').length > 0) list.push(ports.postgresExporter);
     if (appsOfType(cluster, 'redis').length > 0) list.push(ports.redisExporter);
-    if (appsOfType(cluster, 'mosquitto').length > 0) list.push(ports.mosquittoExporter);
   }
   for (const name of appsOfType(cluster, 'influxdb')) list.push(apps[name]?.port ?? ports.influxdb);
   return [...new Set(list)].sort((a, b) => a - b);

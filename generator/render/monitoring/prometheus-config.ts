@@ -47,7 +47,7 @@ const podLabels = [
 /**
  * Pods that opt in with `prometheus.io/scrape: "true"`, scraped on `prometheus.io/port` at
  * `prometheus.io/path` (default /metrics). CONTRACT with the apps renderer: the apps and the exporter
- * sidecars (PostgreSQL 9187, Redis 9121, Mosquitto 9234) and InfluxDB (8086, /metrics) carry these
+ * sidecars (PostgreSQL 9187, Redis 9121) and InfluxDB (8086, /metrics) carry these
  * annotations; `app.kubernetes.io/name` (the app's key in the spec) becomes the `app` label.
  */
 function annotatedPods(job: string, namespace: string): object {
