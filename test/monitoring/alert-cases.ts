@@ -173,7 +173,7 @@ export const alertCases: Readonly<Record<string, AlertCase>> = {
   },
   MosquittoDown: {
     fires: { series: [{ series: `kube_deployment_status_replicas_available{${ksm},namespace="iot",deployment="mosquitto"}`, values: '0x5' }], at: '3m', labels: { job: 'kube-state-metrics', namespace: 'iot', deployment: 'mosquitto', severity: 'critical' }, summary: 'Mosquitto is down in iot', description: 'Mosquitto (mosquitto) has been unreachable or without a ready replica for 2 minutes; the IoT services that depend on it fail.' },
-    quiet: { series: [{ series: `kube_deployment_status_replicas_available{${ksm},namespace="iot",deployment="mosquitto"}`, values: '1x5' }, { series: 'up{job="iot-pods",namespace="iot",app="mosquitto",pod="mosquitto-0"}', values: '1x5' }], at: '3m' },
+    quiet: { series: [{ series: `kube_deployment_status_replicas_available{${ksm},namespace="iot",deployment="mosquitto"}`, values: '1x5' }, { series: `kube_statefulset_status_replicas_ready{${ksm},namespace="iot",statefulset="mosquitto"}`, values: '1x5' }], at: '3m' },
   },
   FluxReconciliationNotReady: {
     fires: {

@@ -134,10 +134,10 @@ describe.skipIf(!hasKubectl)('the monitoring overlay built with kubectl kustomiz
   it('lab: lets Prometheus reach the apps\' metrics ports, the exporters and InfluxDB', () => {
     const prom = built.get('lab')!.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'prometheus') as K8sObject & { spec: { egress: { ports: { port: number }[]; to: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }[] } };
     const apps = prom.spec.egress.find((e) => e.to.some((t) => t.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'iot'))!;
-    expect(apps.ports.map((p) => p.port)).toEqual([8086, 9090, 9121, 9187, 9234]);
+    expect(apps.ports.map((p) => p.port)).toEqual([8086, 9090, 9121, 9187]);
   });
 
-  it('lab: lets Grafana reach only Prometheus, Loki and InfluxDB, and only Grafana and Alloy reach Loki', () => {
+  it('lab: lets Grafana reach only Prometheus, Loki and InfluxDB, and only Grafana, Alloy and Prometheus reach Loki', () => {
     type Peer = { podSelector?: { matchLabels: Record<string, string> }; namespaceSelector?: { matchLabels: Record<string, string> } };
     type Rule = { to?: Peer[]; from?: Peer[]; ports: { port: number }[] };
     const policy = (name: string, ns = 'monitoring'): { spec: { ingress?: Rule[]; egress?: Rule[] } } =>
@@ -145,8 +145,9 @@ describe.skipIf(!hasKubectl)('the monitoring overlay built with kubectl kustomiz
     const peer = (p: Peer): string => `${p.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? 'monitoring'}/${p.podSelector?.matchLabels['app.kubernetes.io/name'] ?? '*'}`;
     const flat = (rules: Rule[] | undefined, side: 'to' | 'from'): string[] => (rules ?? []).flatMap((r) => (r[side] ?? []).flatMap((p) => r.ports.map((port) => `${peer(p)}:${port.port}`))).sort();
     expect(flat(policy('grafana').spec.egress, 'to')).toEqual(['iot/influxdb:8086', 'monitoring/loki:3100', 'monitoring/prometheus:9090']);
-    expect(flat(policy('grafana').spec.ingress, 'from')).toEqual(['kube-system/traefik:3000']);
-    expect(flat(policy('loki').spec.ingress, 'from')).toEqual(['monitoring-host/alloy:3100', 'monitoring/grafana:3100']);
+    expect(flat(policy('grafana').spec.ingress, 'from')).toEqual(['kube-system/traefik:3000', 'monitoring/prometheus:3000']);
+    expect(flat(policy('loki').spec.ingress, 'from')).toEqual(['monitoring-host/alloy:3100', 'monitoring/grafana:3100', 'monitoring/prometheus:3100']);
+    expect(flat(policy('alloy', 'monitoring-host').spec.ingress, 'from')).toEqual(['monitoring/prometheus:12345']);
     expect(flat(policy('alloy', 'monitoring-host').spec.egress, 'to')).toEqual(['monitoring/loki:3100']);
   });
 

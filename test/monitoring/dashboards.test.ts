@@ -27,7 +27,7 @@ describe('Grafana provisioning', () => {
   it('provisions Prometheus, Loki and InfluxDB (Flux language, token read from the mounted Secret)', () => {
     expect([...dsTypes.entries()].sort()).toEqual([['influxdb', 'influxdb'], ['loki', 'loki'], ['prometheus', 'prometheus']]);
     const influx = provisioned.find((d) => d.uid === 'influxdb')!;
-    expect(influx.jsonData).toMatchObject({ version: 'Flux', organization: 'iot', defaultBucket: 'telemetry' });
+    expect(influx.jsonData).toMatchObject({ version: 'Flux', organization: 'pi-gitops', defaultBucket: 'iot' });
     expect(influx.secureJsonData?.token).toMatch(/^\$__file\{\/etc\/grafana\/secrets\/influxdb\/token\}$/);
   });
 
@@ -62,7 +62,7 @@ describe('Grafana provisioning', () => {
 
   it('checks the dashboards include the Pi temperature and IoT panels the issue asks for', () => {
     const exprs = parsed.flatMap((p) => p.board.panels.flatMap((panel) => panel.targets.map((t) => t.expr))).join('\n');
-    for (const metric of ['node_thermal_zone_temp', 'node_hwmon_temp_celsius', 'node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total', 'iot_ingested_messages_total', 'http_request_duration_seconds_bucket', 'broker_clients_connected', 'pg_up', 'redis_up']) {
+    for (const metric of ['node_thermal_zone_temp', 'node_hwmon_temp_celsius', 'node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_network_receive_bytes_total', 'iot_ingested_messages_total', 'http_request_duration_seconds_bucket', 'iot_mqtt_messages_received_total', 'New client connected', 'pg_up', 'redis_up']) {
       expect(exprs).toContain(metric);
     }
   });

@@ -114,6 +114,18 @@ describe.skipIf(!hasPromtool)('promtool on the rendered Prometheus configuration
     expect(result.output).toContain(`SUCCESS: ${renderedAlerts.length} rules found`);
   });
 
+  it('passes `promtool check rules` for pi5-mini and for pi5-lab without TLS or exporters', () => {
+    const variants = [exampleSpec('pi5-mini'), exampleSpec('pi5-lab', (t) => t.replace('tls: { mode: selfSigned }', 'tls: { mode: none }').replace('logStorageGiB: 20', 'logStorageGiB: 20\n    exporters: false'))];
+    for (const variant of variants) {
+      const name = variant.cluster.metadata.name;
+      const text = configMapData(renderedFiles([variant]), `apps/${name}/monitoring/prometheus/configmap.yaml`, 'prometheus-rules')['alerts.yaml']!;
+      const file = join(dir, `variant-${name}-${variant.cluster.spec.platform.tls.mode}.yaml`);
+      writeFileSync(file, text);
+      const result = run('promtool', ['check', 'rules', file]);
+      expect(result.code, result.output).toBe(0);
+    }
+  });
+
   it('has a firing and a quiet promtool unit test for every rendered alert, and no test for a missing one', () => {
     expect(Object.keys(alertCases).sort()).toEqual(renderedAlerts.map((r) => r.alert).sort());
   });

@@ -50,7 +50,6 @@ export const ports = {
   influxdb: 8086,
   postgresExporter: 9187,
   redisExporter: 9121,
-  mosquittoExporter: 9234,
 } as const;
 
 /** Namespace of cert-manager (rendered by the infrastructure owner) — scraped for certificate expiry. */

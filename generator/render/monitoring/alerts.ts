@@ -91,11 +91,15 @@ function workloadGroups(cluster: ClusterSpec): RuleGroup[] {
   ];
 }
 
-const serviceKinds: readonly { readonly type: AppType; readonly alert: string; readonly title: string; readonly exporterUp?: string }[] = [
-  { type: 'postgresql', alert: 'PostgreSQLDown', title: 'PostgreSQL', exporterUp: 'pg_up' },
-  { type: 'redis', alert: 'RedisDown', title: 'Redis', exporterUp: 'redis_up' },
-  { type: 'influxdb', alert: 'InfluxDBDown', title: 'InfluxDB' },
-  { type: 'mosquitto', alert: 'MosquittoDown', title: 'Mosquitto' },
+/**
+ * `scraped`: whether the app has a metrics target (PostgreSQL and Redis through their exporter
+ * sidecars, InfluxDB itself; Mosquitto never — no arm64 exporter upstream).
+ */
+const serviceKinds: readonly { readonly type: AppType; readonly alert: string; readonly title: string; readonly exporterUp?: string; readonly scraped: (c: ClusterSpec) => boolean }[] = [
+  { type: 'postgresql', alert: 'PostgreSQLDown', title: 'PostgreSQL', exporterUp: 'pg_up', scraped: (c) => c.spec.monitoring.exporters },
+  { type: 'redis', alert: 'RedisDown', title: 'Redis', exporterUp: 'redis_up', scraped: (c) => c.spec.monitoring.exporters },
+  { type: 'influxdb', alert: 'InfluxDBDown', title: 'InfluxDB', scraped: () => true },
+  { type: 'mosquitto', alert: 'MosquittoDown', title: 'Mosquitto', scraped: () => false },
 ];
 
 /** Names of the spec's apps of one type, as a regex alternation. */
@@ -113,9 +117,10 @@ function serviceDownRules(cluster: ClusterSpec): AlertRule[] {
     const names = appsOfType(cluster, kind.type);
     if (names.length === 0) return [];
     const re = names.join('|');
+    const scraped = kind.scraped(cluster);
     const parts = [
-      `up{job="${jobs.apps}",namespace="${ns}",app=~"${re}"} == 0`,
-      ...(kind.exporterUp && cluster.spec.monitoring.exporters ? [`${kind.exporterUp}{job="${jobs.apps}",namespace="${ns}",app=~"${re}"} == 0`] : []),
+      ...(scraped ? [`up{job="${jobs.apps}",namespace="${ns}",app=~"${re}"} == 0`] : []),
+      ...(scraped && kind.exporterUp ? [`${kind.exporterUp}{job="${jobs.apps}",namespace="${ns}",app=~"${re}"} == 0`] : []),
       `kube_statefulset_status_replicas_ready{namespace="${ns}",statefulset=~"${re}"} == 0`,
       `kube_deployment_status_replicas_available{namespace="${ns}",deployment=~"${re}"} == 0`,
     ];

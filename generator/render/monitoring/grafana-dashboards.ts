@@ -86,7 +86,7 @@ export function clusterDashboard(): object {
 
 /** IoT services: ingestion rate, API latency and errors, MQTT clients and messages, database health. */
 export function iotDashboard(): object {
-  const { requests, latency, ingested } = IOT_APP_METRICS;
+  const { requests, latency, ingested, mqttReceived } = IOT_APP_METRICS;
   const namespaceVariable = {
     name: 'namespace',
     label: 'Namespace',
@@ -100,8 +100,10 @@ export function iotDashboard(): object {
     { title: 'API requests per second', type: 'timeseries', unit: 'reqps', targets: [{ expr: `sum by (app) (rate(${requests}{namespace="$namespace"}[$__rate_interval]))`, legend: '{{app}}' }] },
     { title: 'API latency p95', type: 'timeseries', unit: 's', targets: [{ expr: `histogram_quantile(0.95, sum by (app, le) (rate(${latency}{namespace="$namespace"}[$__rate_interval])))`, legend: '{{app}}' }] },
     { title: 'API error ratio (5xx)', type: 'timeseries', unit: 'percentunit', targets: [{ expr: `sum by (app) (rate(${requests}{namespace="$namespace",status=~"5.."}[$__rate_interval])) / sum by (app) (rate(${requests}{namespace="$namespace"}[$__rate_interval]))`, legend: '{{app}}' }] },
-    { title: 'MQTT clients connected', type: 'timeseries', targets: [{ expr: 'sum by (app) (broker_clients_connected{namespace="$namespace"})', legend: '{{app}}' }] },
-    { title: 'MQTT messages per second', type: 'timeseries', unit: 'ops', targets: [{ expr: 'sum by (app) (rate(broker_messages_received{namespace="$namespace"}[$__rate_interval]))', legend: 'received {{app}}' }, { expr: 'sum by (app) (rate(broker_messages_sent{namespace="$namespace"}[$__rate_interval]))', legend: 'sent {{app}}' }] },
+    // No arm64 Mosquitto exporter exists upstream: client connections are counted from the broker's own
+    // log lines (log_type notice), messages from the ingestion service that consumes them.
+    { title: 'MQTT client connections (broker log)', type: 'timeseries', datasource: 'loki', targets: [{ expr: 'sum by (pod) (count_over_time({namespace="$namespace"} |= "New client connected" [5m]))', legend: 'connected {{pod}}' }, { expr: 'sum by (pod) (count_over_time({namespace="$namespace"} |~ "Client .* (disconnected|closed its connection)" [5m]))', legend: 'disconnected {{pod}}' }] },
+    { title: 'MQTT messages consumed per second', type: 'timeseries', unit: 'ops', targets: [{ expr: `sum by (app) (rate(${mqttReceived}{namespace="$namespace"}[$__rate_interval]))`, legend: '{{app}}' }] },
     { title: 'Databases up', type: 'stat', width: 24, targets: [{ expr: 'pg_up{namespace="$namespace"}', legend: 'postgresql {{app}}' }, { expr: 'redis_up{namespace="$namespace"}', legend: 'redis {{app}}' }, { expr: 'up{job="iot-pods",namespace="$namespace"}', legend: '{{app}} {{pod}}' }] },
     { title: 'PostgreSQL connections', type: 'timeseries', targets: [{ expr: 'sum by (app, state) (pg_stat_activity_count{namespace="$namespace"})', legend: '{{app}} {{state}}' }] },
     { title: 'Redis memory and clients', type: 'timeseries', targets: [{ expr: 'redis_memory_used_bytes{namespace="$namespace"}', legend: 'memory {{app}}' }, { expr: 'redis_connected_clients{namespace="$namespace"}', legend: 'clients {{app}}' }] },

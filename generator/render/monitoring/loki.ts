@@ -26,6 +26,10 @@ export function lokiConfig(cluster: ClusterSpec): object {
       ring: { kvstore: { store: 'inmemory' } },
       storage: { filesystem: { chunks_directory: '/loki/chunks', rules_directory: '/loki/rules' } },
     },
+    // Every path on the volume: the root filesystem is read-only.
+    ingester: { wal: { dir: '/loki/wal' } },
+    storage_config: { tsdb_shipper: { active_index_directory: '/loki/tsdb-index', cache_location: '/loki/tsdb-cache' } },
+    ruler: { rule_path: '/loki/rules-temp', storage: { type: 'local', local: { directory: '/loki/rules' } } },
     schema_config: { configs: [{ from: '2024-04-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }] },
     limits_config: {
       retention_period: retention,

@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../../spec/types.js';
-import { jobs, scrapedJobs, type JobName } from './prometheus-config.js';
+import { CADVISOR_KEEP, jobs, KUBELET_KEEP, scrapedJobs, type JobName } from './prometheus-config.js';
 
 /**
  * What each scrape job is known to expose — the metrics our rules and dashboards use, checked by the
@@ -12,7 +12,8 @@ export const IOT_APP_METRICS = {
    */
   requests: 'http_requests_total', // labels: method, status (HTTP code)
   latency: 'http_request_duration_seconds_bucket', // histogram, label le
-  ingested: 'iot_ingested_messages_total', // counter, data-ingestion
+  ingested: 'iot_ingested_messages_total', // counter, data-ingestion: points written
+  mqttReceived: 'iot_mqtt_messages_received_total', // counter, data-ingestion: MQTT messages consumed
 } as const;
 
 const nodeExporter = [
@@ -28,20 +29,21 @@ const kubeStateMetrics = [
   'kube_persistentvolumeclaim_resource_requests_storage_bytes', 'kube_pod_info',
   'gotk_resource_info', // custom resource state for Flux objects
 ];
-const kubelet = ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_running_pods'];
-const cadvisor = ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'];
+/** Exactly what the kubelet and cAdvisor jobs keep (metric_relabel_configs). */
+const kubelet = KUBELET_KEEP;
+const cadvisor = CADVISOR_KEEP;
 const prometheus = ['prometheus_tsdb_head_series'];
 const postgresExporter = ['pg_up', 'pg_stat_activity_count', 'pg_database_size_bytes'];
 const redisExporter = ['redis_up', 'redis_connected_clients', 'redis_memory_used_bytes'];
-/** sapcc/mosquitto-exporter maps $SYS/broker/… topics to broker_… metrics. */
-const mosquittoExporter = ['broker_clients_connected', 'broker_messages_received', 'broker_messages_sent'];
+// Mosquitto has no exporter: the upstream sapcc/mosquitto-exporter publishes no arm64 image
+// (sapcc/mosquitto-exporter#44). MQTT connections come from the broker's log lines in Loki instead.
 
 /** Metrics Prometheus synthesises for every target. */
 export const SYNTHETIC_METRICS = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'] as const;
 
 /** Known metrics per job for one cluster (exporter metrics only when the spec runs the exporters). */
 export function metricsByJob(cluster: ClusterSpec): Map<JobName, readonly string[]> {
-  const exporters = cluster.spec.monitoring.exporters ? [...postgresExporter, ...redisExporter, ...mosquittoExporter] : [];
+  const exporters = cluster.spec.monitoring.exporters ? [...postgresExporter, ...redisExporter] : [];
   const known: Record<JobName, readonly string[]> = {
     [jobs.prometheus]: prometheus,
     [jobs.nodeExporter]: nodeExporter,
@@ -51,6 +53,7 @@ export function metricsByJob(cluster: ClusterSpec): Map<JobName, readonly string
     [jobs.flux]: [],
     [jobs.apps]: [...Object.values(IOT_APP_METRICS), ...exporters],
     [jobs.certManager]: ['certmanager_certificate_expiration_timestamp_seconds'],
+    [jobs.stack]: ['go_goroutines', 'process_resident_memory_bytes'],
   };
   return new Map(scrapedJobs(cluster).map((job) => [job, known[job]]));
 }

@@ -28,14 +28,13 @@ function baseline(namespace: string): NetworkPolicy[] {
   ];
 }
 
-/** Ports Prometheus may scrape in the apps namespace: the apps' metrics ports, the exporters, InfluxDB. */
+/** Ports Prometheus may scrape in the apps namespace: the apps' metrics ports, the PostgreSQL and Redis exporters, InfluxDB. */
 export function appScrapePorts(cluster: ClusterSpec): number[] {
   const { apps, monitoring } = cluster.spec;
   const list = Object.values(apps).flatMap((app) => (app.metrics ? [app.metrics.port] : []));
   if (monitoring.exporters) {
     if (appsOfType(cluster, 'postgresql').length > 0) list.push(ports.postgresExporter);
     if (appsOfType(cluster, 'redis').length > 0) list.push(ports.redisExporter);
-    if (appsOfType(cluster, 'mosquitto').length > 0) list.push(ports.mosquittoExporter);
   }
   for (const name of appsOfType(cluster, 'influxdb')) list.push(apps[name]?.port ?? ports.influxdb);
   return [...new Set(list)].sort((a, b) => a - b);
@@ -64,6 +63,9 @@ export function networkPolicies(cluster: ClusterSpec): NetworkPolicy[] {
         toApiServer,
         { to: nodes, ports: tcp(ports.nodeExporter, ports.kubelet) },
         { to: [pods(component.kubeStateMetrics)], ports: tcp(ports.kubeStateMetrics) },
+        { to: [pods(component.loki)], ports: tcp(ports.loki) },
+        { to: [pods(component.grafana)], ports: tcp(ports.grafana) },
+        { to: [inNamespace(host, { [NAME_LABEL]: component.alloy })], ports: tcp(ports.alloy) },
         { to: [inNamespace('flux-system')], ports: tcp(ports.fluxMetrics) },
         ...(appPorts.length > 0 ? [{ to: [inNamespace(apps)], ports: tcp(...appPorts) }] : []),
         ...(tlsManaged(cluster) ? [{ to: [inNamespace(CERT_MANAGER_NAMESPACE)], ports: tcp(ports.certManagerMetrics) }] : []),
@@ -77,7 +79,7 @@ export function networkPolicies(cluster: ClusterSpec): NetworkPolicy[] {
     policy(core, 'grafana', only(component.grafana), {
       policyTypes: ['Ingress', 'Egress'],
       // Traefik (K3s's packaged ingress in kube-system) is the only way in.
-      ingress: [{ from: [inNamespace(TRAEFIK_NAMESPACE, { [NAME_LABEL]: 'traefik' })], ports: tcp(ports.grafana) }],
+      ingress: [{ from: [inNamespace(TRAEFIK_NAMESPACE, { [NAME_LABEL]: 'traefik' }), pods(component.prometheus)], ports: tcp(ports.grafana) }],
       egress: [
         { to: [pods(component.prometheus)], ports: tcp(ports.prometheus) },
         { to: [pods(component.loki)], ports: tcp(ports.loki) },
@@ -86,14 +88,14 @@ export function networkPolicies(cluster: ClusterSpec): NetworkPolicy[] {
     }),
     policy(core, 'loki', only(component.loki), {
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods(component.grafana), inNamespace(host, { [NAME_LABEL]: component.alloy })], ports: tcp(ports.loki) }],
+      ingress: [{ from: [pods(component.grafana), pods(component.prometheus), inNamespace(host, { [NAME_LABEL]: component.alloy })], ports: tcp(ports.loki) }],
       egress: [],
     }),
     ...baseline(host),
     // node-exporter uses the host network, where NetworkPolicies do not apply; Alloy only pushes to Loki.
     policy(host, 'alloy', only(component.alloy), {
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [],
+      ingress: [{ from: [inNamespace(core, { [NAME_LABEL]: component.prometheus })], ports: tcp(ports.alloy) }],
       egress: [{ to: [inNamespace(core, { [NAME_LABEL]: component.loki })], ports: tcp(ports.loki) }],
     }),
   ];

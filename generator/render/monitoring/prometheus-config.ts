@@ -19,6 +19,7 @@ export const jobs = {
   flux: 'flux-system',
   apps: 'iot-pods',
   certManager: 'cert-manager',
+  stack: 'monitoring',
 } as const;
 export type JobName = (typeof jobs)[keyof typeof jobs];
 
@@ -29,7 +30,7 @@ export function tlsManaged(cluster: ClusterSpec): boolean {
 
 /** The jobs rendered for a cluster. */
 export function scrapedJobs(cluster: ClusterSpec): JobName[] {
-  const all: JobName[] = [jobs.prometheus, jobs.nodeExporter, jobs.kubeStateMetrics, jobs.kubelet, jobs.cadvisor, jobs.flux, jobs.apps];
+  const all: JobName[] = [jobs.prometheus, jobs.nodeExporter, jobs.kubeStateMetrics, jobs.kubelet, jobs.cadvisor, jobs.flux, jobs.apps, jobs.stack];
   return tlsManaged(cluster) ? [...all, jobs.certManager] : all;
 }
 
@@ -46,7 +47,7 @@ const podLabels = [
 /**
  * Pods that opt in with `prometheus.io/scrape: "true"`, scraped on `prometheus.io/port` at
  * `prometheus.io/path` (default /metrics). CONTRACT with the apps renderer: the apps and the exporter
- * sidecars (PostgreSQL 9187, Redis 9121, Mosquitto 9234) and InfluxDB (8086, /metrics) carry these
+ * sidecars (PostgreSQL 9187, Redis 9121) and InfluxDB (8086, /metrics) carry these
  * annotations; `app.kubernetes.io/name` (the app's key in the spec) becomes the `app` label.
  */
 function annotatedPods(job: string, namespace: string): object {
@@ -69,8 +70,15 @@ function annotatedPods(job: string, namespace: string): object {
   };
 }
 
+/**
+ * The kubelet and cAdvisor are the biggest series producers on a node (cAdvisor: dozens of series per
+ * container); a Pi-sized Prometheus keeps only what the rules and dashboards read.
+ */
+export const KUBELET_KEEP = ['kubelet_volume_stats_available_bytes', 'kubelet_volume_stats_capacity_bytes', 'kubelet_running_pods'] as const;
+export const CADVISOR_KEEP = ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'] as const;
+
 /** Kubelet endpoints (10250) of every node, with the ServiceAccount token (RBAC: nodes/metrics get). */
-function kubeletJob(job: string, path: string): object {
+function kubeletJob(job: string, path: string, keep: readonly string[]): object {
   return {
     job_name: job,
     scheme: 'https',
@@ -81,6 +89,7 @@ function kubeletJob(job: string, path: string): object {
     authorization: { credentials_file: PROMETHEUS_PATHS.saToken },
     kubernetes_sd_configs: [{ role: 'node' }],
     relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' }, { source_labels: ['__meta_kubernetes_node_name'], target_label: 'instance' }],
+    metric_relabel_configs: [{ source_labels: ['__name__'], regex: keep.join('|'), action: 'keep' }],
   };
 }
 
@@ -110,8 +119,8 @@ export function prometheusConfig(cluster: ClusterSpec, ruleFilesDir: string = PR
         { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http-metrics', action: 'keep' },
       ],
     },
-    kubeletJob(jobs.kubelet, '/metrics'),
-    kubeletJob(jobs.cadvisor, '/metrics/cadvisor'),
+    kubeletJob(jobs.kubelet, '/metrics', KUBELET_KEEP),
+    kubeletJob(jobs.cadvisor, '/metrics/cadvisor', CADVISOR_KEEP),
     {
       // Flux controllers expose metrics on the container port named http-prom (8080).
       job_name: jobs.flux,
@@ -124,6 +133,19 @@ export function prometheusConfig(cluster: ClusterSpec, ruleFilesDir: string = PR
       ],
     },
     annotatedPods(jobs.apps, cluster.spec.namespace),
+    {
+      // Loki, Grafana and Alloy on their `http` ports, so PrometheusTargetDown reports a silent log pipeline.
+      job_name: jobs.stack,
+      kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [core, hostNamespace(cluster)] } }],
+      relabel_configs: [
+        { source_labels: [label(NAME_LABEL)], regex: [component.loki, component.grafana, component.alloy].join('|'), action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' },
+        { source_labels: [label(NAME_LABEL)], target_label: 'app' },
+        ...podLabels,
+      ],
+      // Only liveness matters here (`up`); their own series would cost memory and nothing reads them.
+      metric_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_goroutines|process_resident_memory_bytes', action: 'keep' }],
+    },
     ...(tlsManaged(cluster) ? [annotatedPods(jobs.certManager, CERT_MANAGER_NAMESPACE)] : []),
   ];
   return {

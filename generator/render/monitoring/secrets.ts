@@ -10,8 +10,9 @@ export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-use
  * or the same value as the InfluxDB token it creates).
  */
 export const GRAFANA_INFLUXDB_SECRET = { name: 'grafana-influxdb-token', tokenKey: 'token' } as const;
-export const INFLUXDB_ORG = 'iot';
-export const INFLUXDB_BUCKET = 'telemetry';
+/** The org and bucket the InfluxDB app is initialised with (apps renderer: INFLUX_ORG, INFLUX_BUCKET). */
+export const INFLUXDB_ORG = 'pi-gitops';
+export const INFLUXDB_BUCKET = 'iot';
 
 /** Credentials the monitoring stack references; the bootstrap creates them with random values. */
 export function monitoringSecrets(cluster: ClusterSpec): RequiredSecret[] {
