@@ -40,8 +40,8 @@ required_secrets() {
   ensure_generated_secret 'iot' 'redis-auth' 'password' random ''
   # Grafana admin login (read with `kubectl -n <ns> get secret grafana-admin -o jsonpath={.data.admin-password} | base64 -d`).
   ensure_generated_secret 'monitoring' 'grafana-admin' 'admin-user' literal 'admin' 'admin-password' random ''
-  # InfluxDB read token for Grafana's datasource (org iot, bucket telemetry).
-  ensure_generated_secret 'monitoring' 'grafana-influxdb-token' 'token' random ''
+  # InfluxDB read token for Grafana's datasource (org pi-gitops, bucket iot).
+  ensure_generated_secret 'monitoring' 'grafana-influxdb-token' 'token' copy 'iot/influxdb-admin/token'
 }
 
 # ---- common helpers (generator/render/bootstrap/scripts/common.sh) ----
@@ -274,8 +274,18 @@ create_sops_secret() {
   changed "Secret ${FLUX_NAMESPACE}/${SOPS_SECRET} created (age key)"
 }
 
+# copy_secret_value NAMESPACE/NAME/KEY: the decoded value on stdout (for a file, never the terminal).
+copy_secret_value() {
+  local namespace="${1%%/*}" rest="${1#*/}"
+  local name="${rest%%/*}" key="${rest#*/}" encoded
+  encoded="$(kubectl get secret "$name" --namespace "$namespace" -o "jsonpath={.data.${key//./\\.}}")" || return 1
+  [[ -n "$encoded" ]] || return 1
+  printf '%s' "$encoded" | base64 -d
+}
+
 # ensure_generated_secret NAMESPACE NAME KEY KIND VALUE [KEY KIND VALUE]...
-# KIND random: 32 random bytes, hex; KIND literal: VALUE as given (a non-secret such as a user name).
+# KIND random: 32 random bytes, hex; KIND literal: VALUE as given (a non-secret such as a user name);
+# KIND copy: VALUE is NAMESPACE/NAME/KEY of a Secret created before, whose value is copied (never printed).
 ensure_generated_secret() {
   local namespace="$1" name="$2"
   shift 2
@@ -292,6 +302,8 @@ ensure_generated_secret() {
     [[ "$key" =~ ^[-._a-zA-Z0-9]+$ ]] || die "Secret ${namespace}/${name}: invalid key name '${key}'"
     if [[ "$kind" == random ]]; then
       openssl rand -hex 32 | tr -d '\n' >"${dir}/${key}"
+    elif [[ "$kind" == copy ]]; then
+      copy_secret_value "$value" >"${dir}/${key}" || die "Secret ${namespace}/${name}: cannot read ${value} to copy it"
     else
       printf '%s' "$value" >"${dir}/${key}"
     fi

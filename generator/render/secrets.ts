@@ -17,8 +17,12 @@ export interface RequiredSecret {
 
 export interface SecretKey {
   readonly key: string;
-  /** 'random': a generated password/token; otherwise a literal non-secret value such as a user name. */
-  readonly value: 'random' | { readonly literal: string };
+  /**
+   * 'random': a generated password/token; `literal`: a non-secret value such as a user name;
+   * `copyOf`: the value of another required Secret's key (a token one service issues and another
+   * presents, e.g. InfluxDB's admin token for Grafana's datasource, across namespaces).
+   */
+  readonly value: 'random' | { readonly literal: string } | { readonly copyOf: { readonly namespace: string; readonly name: string; readonly key: string } };
 }
 
 /** Every Secret one cluster needs, in a stable order (namespace, name). */

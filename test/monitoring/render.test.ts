@@ -97,7 +97,15 @@ describe('turning monitoring off in a generated tree', () => {
       const removed = changes.filter((c) => c.kind === 'removed').map((c) => c.path);
       expect(removed.length).toBeGreaterThan(40);
       expect(removed.every((p) => p.startsWith('apps/base/monitoring/') || p.startsWith('apps/pi5-lab/monitoring/'))).toBe(true);
-      expect(changes.filter((c) => c.kind !== 'removed').map((c) => c.path)).toEqual(['clusters/pi5-lab/apps.yaml']);
+      // Other files change only where they served monitoring: the Flux entry, the apps overlay (exporter
+      // sidecars, scrape annotations, the policy letting Prometheus in) and the bootstrap (Grafana Secrets).
+      const changed = changes.filter((c) => c.kind !== 'removed');
+      expect(changed.map((c) => c.path)).toContain('clusters/pi5-lab/apps.yaml');
+      for (const change of changed) {
+        expect(change.path).toMatch(/^(clusters\/pi5-lab\/apps\.yaml|apps\/pi5-lab\/[^/]+(\/[^/]+)?\.yaml|bootstrap\/pi5-lab\/flux\.sh)$/);
+        expect(change.path.startsWith('apps/pi5-lab/monitoring/')).toBe(false);
+        expect(change.file?.content, change.path).not.toMatch(/grafana|prometheus\.io\/scrape|kubernetes\.io\/metadata\.name: monitoring/);
+      }
       expect(existsSync(join(root, 'apps/pi5-lab/monitoring/kustomization.yaml'))).toBe(false);
       expect(existsSync(join(root, 'apps/base/monitoring/prometheus/statefulset.yaml'))).toBe(false);
     } finally {

@@ -14,8 +14,16 @@ export const SOPS_AGE_KEY = 'age.agekey';
 
 /** One `ensure_generated_secret` call per Secret of `requiredSecrets()`, rendered generically from the list. */
 function secretCalls(secrets: readonly RequiredSecret[]): string {
-  const calls = secrets.map((secret) => {
-    const keys = secret.keys.map((k) => (k.value === 'random' ? `${shq(k.key)} random ''` : `${shq(k.key)} literal ${shq(k.value.literal)}`));
+  // Secrets that copy another Secret's value come after every Secret they could copy from.
+  const copies = (secret: RequiredSecret): boolean => secret.keys.some((k) => typeof k.value === 'object' && 'copyOf' in k.value);
+  const ordered = [...secrets.filter((s) => !copies(s)), ...secrets.filter(copies)];
+  const calls = ordered.map((secret) => {
+    const keys = secret.keys.map((k) => {
+      if (k.value === 'random') return `${shq(k.key)} random ''`;
+      if ('literal' in k.value) return `${shq(k.key)} literal ${shq(k.value.literal)}`;
+      const from = k.value.copyOf;
+      return `${shq(k.key)} copy ${shq(`${from.namespace}/${from.name}/${from.key}`)}`;
+    });
     return [`  ${shComment(secret.description)}`, `  ensure_generated_secret ${shq(secret.namespace)} ${shq(secret.name)} ${keys.join(' ')}`].join('\n');
   });
   return [

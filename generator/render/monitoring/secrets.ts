@@ -1,14 +1,11 @@
 import type { ClusterSpec } from '../../spec/types.js';
 import type { RequiredSecret } from '../secrets.js';
 import { appsOfType } from './alerts.js';
+import { secretNames } from '../apps/_model.js';
 
 /** Grafana's admin login: user name `admin`, random password; read by Grafana from a file. */
 export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
-/**
- * The token Grafana's InfluxDB datasource sends. CONTRACT with the apps (InfluxDB) owner: the InfluxDB
- * setup must grant this value read access to the org/bucket below (an authorization with this token,
- * or the same value as the InfluxDB token it creates).
- */
+/** The token Grafana's InfluxDB datasource sends: a copy, made by the bootstrap, of InfluxDB's admin token. */
 export const GRAFANA_INFLUXDB_SECRET = { name: 'grafana-influxdb-token', tokenKey: 'token' } as const;
 /** The org and bucket the InfluxDB app is initialised with (apps renderer: INFLUX_ORG, INFLUX_BUCKET). */
 export const INFLUXDB_ORG = 'pi-gitops';
@@ -33,7 +30,8 @@ export function monitoringSecrets(cluster: ClusterSpec): RequiredSecret[] {
     secrets.push({
       namespace: monitoring.namespace,
       name: GRAFANA_INFLUXDB_SECRET.name,
-      keys: [{ key: GRAFANA_INFLUXDB_SECRET.tokenKey, value: 'random' }],
+      // InfluxDB 2 accepts only the admin token's value up front, so Grafana presents that token.
+      keys: [{ key: GRAFANA_INFLUXDB_SECRET.tokenKey, value: { copyOf: { namespace: cluster.spec.namespace, name: secretNames.influxAdmin(appsOfType(cluster, 'influxdb')[0]!), key: 'token' } } }],
       description: `InfluxDB read token for Grafana's datasource (org ${INFLUXDB_ORG}, bucket ${INFLUXDB_BUCKET}).`,
     });
   }

@@ -11,7 +11,7 @@ import type { GeneratedFile } from '../../../generator/render/files.js';
  */
 
 /** Real tools the scripts may run unstubbed: they read or write only the files they are given. */
-const REAL_TOOLS = ['bash', 'sh', 'env', 'cat', 'cmp', 'mv', 'rm', 'mkdir', 'mktemp', 'chmod', 'stat', 'id', 'awk', 'sed', 'grep', 'tr', 'head', 'tail', 'wc', 'dirname', 'cp', 'touch', 'openssl', 'sort', 'cut'];
+const REAL_TOOLS = ['bash', 'sh', 'env', 'cat', 'cmp', 'mv', 'rm', 'mkdir', 'mktemp', 'chmod', 'stat', 'id', 'awk', 'sed', 'grep', 'tr', 'head', 'tail', 'wc', 'dirname', 'cp', 'touch', 'openssl', 'sort', 'cut', 'base64'];
 
 /** Stubs: each appends `name args…` to $STUB_LOG, then fakes just enough behaviour. */
 const STUBS: Record<string, string> = {

@@ -19,7 +19,9 @@ const KUBECTL = [
   'case "$1 ${2:-}" in',
   '  "get --raw=/readyz") echo ok ;;',
   '  "get namespace") [ -d "$k/ns/$3" ] ;;',
-  '  "get secret") [ -d "$k/secrets/$ns/$3" ] ;;',
+  '  "get secret")',
+  '    [ -d "$k/secrets/$ns/$3" ] || exit 1',
+  '    if [ "${4:-}" = -o ]; then key="${5#jsonpath=\\{.data.}"; key="${key%\\}}"; key="${key//\\\\./.}"; [ -f "$k/secrets/$ns/$3/$key" ] || exit 0; base64 -w0 <"$k/secrets/$ns/$3/$key"; fi ;;',
   '  "create namespace") mkdir "$k/ns/$3" ;;',
   '  "create secret")',
   '    name="$4"; [ ! -e "$k/secrets/$ns/$name" ] || { echo "AlreadyExists" >&2; exit 1; }',
@@ -53,8 +55,8 @@ function load(edit: (text: string) => string = (t) => t): LoadedSpec {
   return spec;
 }
 
-function sandboxFor(spec: LoadedSpec): Sandbox {
-  const files = [renderFluxScript(spec, 'bootstrap/pi5-lab/flux.sh', SECRETS), ...renderFluxEntry(spec)];
+function sandboxFor(spec: LoadedSpec, secrets: readonly RequiredSecret[] = SECRETS): Sandbox {
+  const files = [renderFluxScript(spec, 'bootstrap/pi5-lab/flux.sh', secrets), ...renderFluxEntry(spec)];
   const box = createSandbox(files, { kubectl: KUBECTL, helm: HELM });
   box.write('home/deploy-key', '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n', 0o600);
   box.write('home/known_hosts', 'github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n');
@@ -114,6 +116,23 @@ describe('flux.sh', () => {
     expect(second.stdout).toContain('nothing to change: Flux on pi5-lab already matches the repository');
     expect(box.calls().filter((c) => MUTATING.test(c))).toEqual([]);
     expect(box.snapshot()).toEqual(before);
+  });
+
+  it('copies a value from a Secret created earlier in the run, whatever the list order, without printing it', () => {
+    // Given a copying Secret listed before its source (namespace a-… sorts first)
+    const secrets: RequiredSecret[] = [
+      { namespace: 'a-monitoring', name: 'grafana-influxdb-token', description: 'copy', keys: [{ key: 'token', value: { copyOf: { namespace: 'iot', name: 'influxdb-admin', key: 'token' } } }] },
+      { namespace: 'iot', name: 'influxdb-admin', description: 'source', keys: [{ key: 'token', value: 'random' }] },
+    ];
+    box = sandboxFor(load(), secrets);
+    // When flux.sh runs
+    const result = box.run('bootstrap/pi5-lab/flux.sh', ['--git-ssh-key', `${box.root}/home/deploy-key`, '--known-hosts', `${box.root}/home/known_hosts`], { PI_GITOPS_REPO: box.repo });
+    // Then the copy holds exactly the source's random value, which appears in no output
+    expect(result.status, result.stderr).toBe(0);
+    const token = state(box, 'secrets/iot/influxdb-admin/token');
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(state(box, 'secrets/a-monitoring/grafana-influxdb-token/token')).toBe(token);
+    expect(result.stdout + result.stderr).not.toContain(token);
   });
 
   it('never overwrites a Secret that already exists', () => {
