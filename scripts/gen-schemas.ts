@@ -1,0 +1,265 @@
+/**
+ * `npm run schemas`: generate strict JSON Schemas (draft-07) for every kind in scripts/schema-roots.ts
+ * from the installed type packages, into schemas/k8s/<group>/<version>/<Kind>.json plus index.json.
+ *
+ * Source of truth: the TypeScript declarations of `kubernetes-models` (generated upstream from the
+ * Kubernetes OpenAPI document, so they carry its required fields and enums; Quantity and IntOrString
+ * are `string | number`), `@kubernetes-models/flux-cd` and `@kubernetes-models/cert-manager` (generated
+ * from the CRDs), and hand-written declarations in scripts/crd-types/ for the Flux Operator and K3s.
+ * ts-json-schema-generator turns them into JSON Schema with `additionalProperties: false` on every
+ * object (kubeconform -strict); then:
+ *  - an object type with no declared properties (apiextensions JSON, RawExtension, FieldsV1 — the
+ *    OpenAPI `x-kubernetes-preserve-unknown-fields` objects) becomes `{}`: open, any value;
+ *  - scripts/schema-overrides.ts adds required fields and enums the API server enforces but the types lack;
+ *  - in the built-in Kubernetes APIs `number` becomes `integer` (the OpenAPI formats are int32/int64);
+ *  - descriptions are dropped and keys sorted, so the output is small and byte-for-byte deterministic.
+ * The whole of schemas/k8s/ is owned by this script: stale files there are removed.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGenerator } from 'ts-json-schema-generator';
+import { SCHEMA_ROOTS, type SchemaRoot } from './schema-roots.js';
+import { SCHEMA_KUBERNETES_VERSION, SCHEMA_OVERRIDES } from './schema-overrides.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const projectRoot = resolve(here, '..');
+export const schemaDir = join(projectRoot, 'schemas', 'k8s');
+const SOURCE_PACKAGES = ['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/cert-manager', 'ts-json-schema-generator'];
+/** Packages whose declarations are copied (renamed) into the work folder. */
+const TYPE_PACKAGES = ['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/cert-manager', '@kubernetes-models/apimachinery', '@kubernetes-models/base'];
+const ALIAS_LINE = /^export type \{([^}]*)\};?\s*$/m;
+
+/** Repository-relative file for a kind's schema. */
+export function schemaFileFor(apiVersion: string, kind: string): string {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
+  return `${group}/${version}/${kind}.json`;
+}
+
+function rootTypeName(root: SchemaRoot): string {
+  return `Root_${root.apiVersion.replace(/[^A-Za-z0-9]/g, '_')}_${root.kind}`;
+}
+
+/**
+ * kubernetes-models declares short interface names (`ILocalObjectReference`) that repeat across API
+ * groups with different shapes, and ts-json-schema-generator names definitions after declarations.
+ * Every declaration file ends with `export type { IShort as IIoK8sApiCoreV1Long, … }`, and importers
+ * already use the long names, so renaming each interface to its long alias inside its own file makes
+ * every definition name unique (and says which API it belongs to). Only `.d.ts` and package.json are copied.
+ */
+function copyRenamed(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isDirectory()) {
+      copyRenamed(source, target);
+    } else if (entry.name === 'package.json') {
+      mkdirSync(to, { recursive: true });
+      cpSync(source, target);
+    } else if (entry.name.endsWith('.d.ts')) {
+      mkdirSync(to, { recursive: true });
+      let text = readFileSync(source, 'utf8');
+      const aliases = ALIAS_LINE.exec(text)?.[1];
+      if (aliases !== undefined) {
+        for (const pair of aliases.split(',')) {
+          const [short, long] = pair.trim().split(/\s+as\s+/);
+          if (short === undefined || long === undefined || !short.startsWith('I') || short === long) continue;
+          text = text.replace(ALIAS_LINE, (line) => line.replace(pair, ''));
+          text = text.replace(new RegExp(`\\b${short}\\b`, 'g'), long);
+        }
+        text = text.replace(ALIAS_LINE, (line) => (line.replace(/[{,\s}]/g, '').replace('exporttype', '') === '' ? '' : line.replace(/,\s*,/g, ',').replace(/\{\s*,/, '{').replace(/,\s*\}/, '}')));
+      }
+      writeFileSync(target, text);
+    }
+  }
+}
+
+/** The exported (long, after renaming) name of a root's type. */
+function rootExport(work: string, root: SchemaRoot): string {
+  if (root.type !== undefined) return root.type;
+  const file = join(work, 'node_modules', `${root.module}.d.ts`);
+  const match = new RegExp(`export interface (I\\w*${root.kind}) extends TypeMeta`).exec(readFileSync(file, 'utf8'));
+  if (match?.[1] === undefined) throw new Error(`no root interface for ${root.apiVersion}/${root.kind} in ${root.module}`);
+  return match[1];
+}
+
+function entrySource(work: string): string {
+  const lines = ['// Generated by scripts/gen-schemas.ts for ts-json-schema-generator; not committed.'];
+  SCHEMA_ROOTS.forEach((root, i) => {
+    lines.push(`import type { ${rootExport(work, root)} as T${i} } from ${JSON.stringify(root.module)};`);
+    lines.push(`export type ${rootTypeName(root)} = T${i};`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function sortKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]!);
+  return out;
+}
+
+function stripDescriptions(value: Json): Json {
+  if (Array.isArray(value)) return value.map(stripDescriptions);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) {
+    // `description` is an annotation; under `properties` it would be a field name, so keep it there.
+    if (key === 'description' && typeof child === 'string') continue;
+    out[key] = key === 'properties' && child !== null && typeof child === 'object' && !Array.isArray(child)
+      ? Object.fromEntries(Object.entries(child).map(([name, schema]) => [name, stripDescriptions(schema)]))
+      : stripDescriptions(child);
+  }
+  return out;
+}
+
+function isClosedEmptyObject(schema: Json): boolean {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return false;
+  return schema.type === 'object' && schema.properties === undefined && schema.additionalProperties === false;
+}
+
+/**
+ * TypeScript has one `number`; the Kubernetes OpenAPI document says int32/int64 for every number in
+ * the built-in APIs (API conventions: no floats in spec). Quantity and IntOrString stay `[number, string]`.
+ */
+function integersOnly(value: Json): Json {
+  if (Array.isArray(value)) return value.map(integersOnly);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) out[key] = key === 'type' && child === 'number' ? 'integer' : integersOnly(child);
+  return out;
+}
+
+/** A property typed `{}` means an import did not resolve (the generator silently emits "any"): refuse it. */
+function assertNoSilentAny(value: Json, where: string): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) return value.forEach((item, i) => assertNoSilentAny(item, `${where}[${i}]`));
+  const properties = value.properties;
+  if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) {
+    for (const [name, schema] of Object.entries(properties)) {
+      if (schema !== null && typeof schema === 'object' && Object.keys(schema).length === 0) {
+        throw new Error(`${where}.${name} has an empty schema (unresolved type?)`);
+      }
+    }
+  }
+  for (const [key, child] of Object.entries(value)) assertNoSilentAny(child, `${where}.${key}`);
+}
+
+/** Post-process one generated schema; records which definitions were opened and which overrides hit. */
+function finish(schema: JsonObject, opened: Set<string>, overridesUsed: Set<string>): JsonObject {
+  assertNoSilentAny(schema, String(schema.$id));
+  const definitions = (schema.definitions ?? {}) as JsonObject;
+  for (const [name, def] of Object.entries(definitions)) {
+    if (isClosedEmptyObject(def)) {
+      definitions[name] = {};
+      opened.add(name);
+    }
+  }
+  for (const [name, def] of Object.entries(definitions)) {
+    if (name.startsWith('IIoK8s')) definitions[name] = integersOnly(def);
+  }
+  for (const override of SCHEMA_OVERRIDES) {
+    const def = definitions[override.definition] as JsonObject | undefined;
+    if (def === undefined) continue;
+    const properties = (def.properties ?? {}) as JsonObject;
+    for (const field of override.required ?? []) {
+      if (properties[field] === undefined) throw new Error(`override: ${override.definition} has no property ${field}`);
+      const required = new Set((def.required ?? []) as string[]);
+      required.add(field);
+      def.required = [...required].sort();
+    }
+    for (const [field, values] of Object.entries(override.enums ?? {})) {
+      const target = properties[field] as JsonObject | undefined;
+      if (target === undefined) throw new Error(`override: ${override.definition} has no property ${field}`);
+      const slot = target.type === 'array' ? (target.items as JsonObject) : target;
+      if (slot.type !== 'string') throw new Error(`override: ${override.definition}.${field} is not a string (or string list)`);
+      slot.enum = [...values];
+    }
+    overridesUsed.add(override.definition);
+  }
+  return sortKeys(stripDescriptions(schema)) as JsonObject;
+}
+
+function packageVersion(name: string): string {
+  const file = join(projectRoot, 'node_modules', ...name.split('/'), 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** All files under schemas/k8s/, repository-relative to that folder, with their exact content. */
+export function generateSchemas(): Map<string, string> {
+  const work = mkdtempSync(join(tmpdir(), 'pi-gitops-schemas-'));
+  try {
+    for (const name of TYPE_PACKAGES) copyRenamed(join(projectRoot, 'node_modules', ...name.split('/')), join(work, 'node_modules', ...name.split('/')));
+    cpSync(join(here, 'crd-types'), join(work, 'crd-types'), { recursive: true });
+    const entry = join(work, 'entry.ts');
+    writeFileSync(entry, entrySource(work));
+    return generateFrom(entry);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function generateFrom(entry: string): Map<string, string> {
+  const generator = createGenerator({
+    path: entry,
+    tsconfig: join(projectRoot, 'tsconfig.json'),
+    skipTypeCheck: true,
+    expose: 'all',
+    topRef: true,
+    jsDoc: 'none',
+    additionalProperties: false,
+    sortProps: true,
+  });
+  const files = new Map<string, string>();
+  const opened = new Set<string>();
+  const overridesUsed = new Set<string>();
+  const kinds: JsonObject = {};
+  for (const root of [...SCHEMA_ROOTS].sort((a, b) => schemaFileFor(a.apiVersion, a.kind).localeCompare(schemaFileFor(b.apiVersion, b.kind)))) {
+    const raw = generator.createSchema(rootTypeName(root)) as unknown as JsonObject;
+    const file = schemaFileFor(root.apiVersion, root.kind);
+    const schema = finish({ ...raw, $id: `https://pi-gitops.invalid/schemas/k8s/${file}` }, opened, overridesUsed);
+    files.set(file, `${JSON.stringify(schema, null, 1)}\n`);
+    kinds[`${root.apiVersion}/${root.kind}`] = file;
+  }
+  const unused = SCHEMA_OVERRIDES.filter((o) => !overridesUsed.has(o.definition)).map((o) => o.definition);
+  if (unused.length > 0) throw new Error(`overrides match no definition: ${unused.join(', ')}`);
+  const index = {
+    comment: 'Generated by scripts/gen-schemas.ts (npm run schemas). Do not edit.',
+    kubernetesVersion: SCHEMA_KUBERNETES_VERSION,
+    packages: Object.fromEntries(SOURCE_PACKAGES.map((name) => [name, packageVersion(name)])),
+    handWritten: ['scripts/crd-types/flux-operator.ts', 'scripts/crd-types/k3s-helm.ts'],
+    openDefinitions: [...opened].sort(),
+    kinds,
+  };
+  files.set('index.json', `${JSON.stringify(index, null, 1)}\n`);
+  return files;
+}
+
+function listFiles(dir: string): string[] {
+  let out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    out = entry.isDirectory() ? out.concat(listFiles(path)) : out.concat(path);
+  }
+  return out;
+}
+
+function main(): void {
+  const files = generateSchemas();
+  mkdirSync(schemaDir, { recursive: true });
+  for (const stale of listFiles(schemaDir)) {
+    if (!files.has(relative(schemaDir, stale))) rmSync(stale);
+  }
+  for (const [file, content] of files) {
+    mkdirSync(dirname(join(schemaDir, file)), { recursive: true });
+    writeFileSync(join(schemaDir, file), content);
+  }
+  process.stdout.write(`wrote ${files.size} files to ${relative(projectRoot, schemaDir)}/\n`);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
