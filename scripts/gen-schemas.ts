@@ -65,9 +65,12 @@ function copyRenamed(from: string, to: string): void {
       let text = readFileSync(source, 'utf8');
       const aliases = ALIAS_LINE.exec(text)?.[1];
       if (aliases !== undefined) {
-        for (const pair of aliases.split(',')) {
-          const [short, long] = pair.trim().split(/\s+as\s+/);
-          if (short === undefined || long === undefined || !short.startsWith('I') || short === long) continue;
+        const pairs = aliases.split(',').map((pair) => [pair, ...pair.trim().split(/\s+as\s+/)] as const);
+        const longs = new Set(pairs.map(([, , long]) => long));
+        for (const [pair, short, long] of pairs) {
+          // Only the interface alias (`IX as IIoK8s…X`, whose class twin is `X as IoK8s…X`); class names
+          // such as Ingress must stay, or the `kind: "Ingress"` literal would be renamed with them.
+          if (short === undefined || long === undefined || short === long || !longs.has(long.slice(1))) continue;
           text = text.replace(ALIAS_LINE, (line) => line.replace(pair, ''));
           text = text.replace(new RegExp(`\\b${short}\\b`, 'g'), long);
         }
