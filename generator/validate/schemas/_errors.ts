@@ -1,4 +1,3 @@
-import type { ErrorObject } from 'ajv';
 import type { Finding } from '../../findings.js';
 import { formatPath } from '../../findings.js';
 import { closest } from '../../spec/suggest.js';
@@ -20,6 +19,27 @@ export interface ObjectContext {
   readonly id: string;
   readonly file?: string;
   readonly position?: Finding['position'];
+  /** The object, to read the offending value. */
+  readonly object: unknown;
+  /** Field names allowed at a path (for did-you-mean). */
+  readonly fieldsAt: (path: readonly (string | number)[]) => string[];
+}
+
+/** An ajv error as the precompiled validators report it (no `verbose`: data is read from the object). */
+export interface SchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+  readonly message?: string;
+}
+
+function valueAt(object: unknown, path: readonly (string | number)[]): unknown {
+  let current = object;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
 }
 
 /** `/spec/template/spec/containers/0/image` → ['spec', 'template', 'spec', 'containers', 0, 'image'] */
@@ -56,12 +76,13 @@ function finding(context: ObjectContext, code: string, path: (string | number)[]
 }
 
 /** One finding per distinct problem; undefined for errors that say nothing new. */
-export function toFinding(error: ErrorObject, context: ObjectContext, schemaVersion: string): Finding | undefined {
+export function toFinding(error: SchemaError, context: ObjectContext, schemaVersion: string): Finding | undefined {
   const path = pointerToPath(error.instancePath);
+  const data = valueAt(context.object, path);
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String((error.params as { additionalProperty: string }).additionalProperty);
-      const known = Object.keys(((error.parentSchema ?? {}) as { properties?: object }).properties ?? {});
+      const known = context.fieldsAt(path);
       const suggestion = closest(field, known);
       return finding(context, SCHEMA_CODES.unknownField, [...path, field], `unknown field "${field}"`, {
         expected: known.length > 0 ? `one of ${known.join(', ')}` : 'no fields',
@@ -78,11 +99,11 @@ export function toFinding(error: ErrorObject, context: ObjectContext, schemaVers
     }
     case 'type': {
       // The API server decodes an explicit null as "unset" (kubectl-created manifests carry creationTimestamp: null).
-      if (error.data === null) return undefined;
+      if (data === null) return undefined;
       const expected = String((error.params as { type: string | string[] }).type).replace(',', ' or ');
-      return finding(context, SCHEMA_CODES.type, path, `must be ${expected}, found ${describe(error.data)}`, {
+      return finding(context, SCHEMA_CODES.type, path, `must be ${expected}, found ${describe(data)}`, {
         expected,
-        found: describe(error.data),
+        found: describe(data),
       });
     }
     case 'enum':
@@ -90,17 +111,17 @@ export function toFinding(error: ErrorObject, context: ObjectContext, schemaVers
       const allowed = error.keyword === 'enum'
         ? ((error.params as { allowedValues: unknown[] }).allowedValues ?? [])
         : [(error.params as { allowedValue: unknown }).allowedValue];
-      const suggestion = typeof error.data === 'string' ? closest(error.data, allowed.map(String)) : undefined;
-      return finding(context, SCHEMA_CODES.enum, path, `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, found ${describe(error.data)}`, {
+      const suggestion = typeof data === 'string' ? closest(data, allowed.map(String)) : undefined;
+      return finding(context, SCHEMA_CODES.enum, path, `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, found ${describe(data)}`, {
         expected: allowed.map(String).join(', '),
-        found: describe(error.data),
+        found: describe(data),
         ...(suggestion === undefined ? {} : { hint: `did you mean "${suggestion}"?` }),
       });
     }
     default:
       return finding(context, SCHEMA_CODES.constraint, path, error.message ?? error.keyword, {
         expected: `${error.keyword} ${JSON.stringify(error.params)}`,
-        found: describe(error.data),
+        found: describe(data),
       });
   }
 }

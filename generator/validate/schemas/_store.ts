@@ -1,43 +1,113 @@
 import { createRequire } from 'node:module';
-import { Ajv, type ValidateFunction } from 'ajv';
 
 const require = createRequire(import.meta.url);
+
+/** `$id` of schemas/k8s/definitions.json. */
+export const SCHEMA_BUNDLE_ID = 'https://pi-gitops.invalid/schemas/k8s/definitions.json';
+
+/**
+ * ajv options the validators are compiled with (scripts/gen-schemas.ts): every error, not the first;
+ * refs as shared functions so a definition (PodSpec …) is compiled once for all kinds; `[number, string]`
+ * unions for Quantity and IntOrString.
+ */
+export const AJV_OPTIONS = { strict: false, allErrors: true, allowUnionTypes: true, inlineRefs: false } as const;
+
+/** Export name of a kind's validator in validators.cjs: `apps/v1/Deployment` → `apps_v1_Deployment`. */
+export function exportName(key: string): string {
+  return key.replace(/[^A-Za-z0-9]/g, '_');
+}
 
 /** schemas/k8s/index.json, written by scripts/gen-schemas.ts. */
 export interface SchemaIndex {
   readonly kubernetesVersion: string;
   readonly packages: Readonly<Record<string, string>>;
   readonly openDefinitions: readonly string[];
-  /** `apiVersion/Kind` → file under schemas/k8s/. */
+  /** `apiVersion/Kind` → definition name in definitions.json. */
   readonly kinds: Readonly<Record<string, string>>;
 }
 
-/** Loads the committed schemas on first use and compiles one validator per kind, once. */
-export class SchemaStore {
-  private index: SchemaIndex | undefined;
-  private ajv: Ajv | undefined;
-  private readonly compiled = new Map<string, ValidateFunction>();
+export interface SchemaBundle {
+  readonly definitions: Readonly<Record<string, SchemaNode>>;
+}
 
-  /** @param load reads a file under schemas/k8s/ (injectable for tests); default: the committed files. */
-  constructor(private readonly load: (file: string) => unknown = (file) => require(`../../../schemas/k8s/${file}`)) {}
+export interface SchemaNode {
+  readonly $ref?: string;
+  readonly type?: string | readonly string[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly additionalProperties?: boolean | SchemaNode;
+  readonly items?: SchemaNode;
+  readonly anyOf?: readonly SchemaNode[];
+}
+
+/** An ajv-compiled validator as standalone code exports it. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: readonly { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[] | null;
+}
+
+/** The files of schemas/k8s/; injectable so tests can count or replace loads. */
+export interface SchemaFiles {
+  index(): SchemaIndex;
+  bundle(): SchemaBundle;
+  validators(): Readonly<Record<string, CompiledValidator>>;
+}
+
+const committedFiles: SchemaFiles = {
+  index: () => require('../../../schemas/k8s/index.json') as SchemaIndex,
+  bundle: () => require('../../../schemas/k8s/definitions.json') as SchemaBundle,
+  validators: () => require('../../../schemas/k8s/validators.cjs') as Record<string, CompiledValidator>,
+};
+
+/** The committed schemas and their precompiled validators, each loaded once, on first use. */
+export class SchemaStore {
+  private loadedIndex: SchemaIndex | undefined;
+  private loadedBundle: SchemaBundle | undefined;
+  private loadedValidators: Readonly<Record<string, CompiledValidator>> | undefined;
+
+  constructor(private readonly files: SchemaFiles = committedFiles) {}
 
   schemaIndex(): SchemaIndex {
-    this.index ??= this.load('index.json') as SchemaIndex;
-    return this.index;
+    this.loadedIndex ??= this.files.index();
+    return this.loadedIndex;
+  }
+
+  /** Only needed to explain an error (known fields for did-you-mean), so loaded lazily. */
+  bundle(): SchemaBundle {
+    this.loadedBundle ??= this.files.bundle();
+    return this.loadedBundle;
   }
 
   /** The validator for `apiVersion/kind`, or undefined when no schema exists. */
-  validator(apiVersion: string, kind: string): ValidateFunction | undefined {
+  validator(apiVersion: string, kind: string): CompiledValidator | undefined {
     const key = `${apiVersion}/${kind}`;
-    const cached = this.compiled.get(key);
-    if (cached) return cached;
-    const file = Object.hasOwn(this.schemaIndex().kinds, key) ? this.schemaIndex().kinds[key] : undefined;
-    if (file === undefined) return undefined;
-    // verbose: errors carry the failing data and parent schema (for "found" and did-you-mean).
-    this.ajv ??= new Ajv({ strict: false, allErrors: true, verbose: true, allowUnionTypes: true });
-    const validate = this.ajv.compile(this.load(file) as object);
-    this.compiled.set(key, validate);
-    return validate;
+    if (!Object.hasOwn(this.schemaIndex().kinds, key)) return undefined;
+    this.loadedValidators ??= this.files.validators();
+    return this.loadedValidators[exportName(key)];
+  }
+
+  /** The definition a kind's objects are validated against. */
+  rootDefinition(apiVersion: string, kind: string): string | undefined {
+    const key = `${apiVersion}/${kind}`;
+    return Object.hasOwn(this.schemaIndex().kinds, key) ? this.schemaIndex().kinds[key] : undefined;
+  }
+
+  /** The schema node describing the value at `path` inside an object of that root definition. */
+  schemaAt(definition: string, path: readonly (string | number)[]): SchemaNode | undefined {
+    const definitions = this.bundle().definitions;
+    const deref = (node: SchemaNode | undefined): SchemaNode | undefined => {
+      let current = node;
+      for (let hops = 0; current?.$ref !== undefined && hops < 32; hops++) current = definitions[current.$ref.replace('#/definitions/', '')];
+      return current;
+    };
+    let node = deref(definitions[definition]);
+    for (const part of path) {
+      if (node === undefined) return undefined;
+      if (typeof part === 'number') node = deref(node.items);
+      else if (node.properties && Object.hasOwn(node.properties, part)) node = deref(node.properties[part]);
+      else if (typeof node.additionalProperties === 'object') node = deref(node.additionalProperties);
+      else return undefined;
+    }
+    return node;
   }
 
   /** Served apiVersions that have a schema for `kind` (for the E_SCHEMA_MISSING hint). */

@@ -9,10 +9,10 @@ import type { Finding } from '../../findings.js';
 import type { BuiltObject, ObjectCheck } from '../types.js';
 import { objectId } from '../types.js';
 import { SCHEMA_CODES, toFinding, type ObjectContext } from './_errors.js';
-import { SchemaStore, type SchemaIndex } from './_store.js';
+import { SchemaStore } from './_store.js';
 
 export { SCHEMA_CODES } from './_errors.js';
-export { SchemaStore, type SchemaIndex } from './_store.js';
+export { SchemaStore, type SchemaFiles, type SchemaIndex } from './_store.js';
 
 export interface SchemaCheckOptions {
   /**
@@ -55,19 +55,16 @@ export function versionGapFindings(kubernetesVersion: string, store: SchemaStore
 
 function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string): Finding[] {
   const object = built.object as unknown;
-  const context: ObjectContext = {
-    id: object !== null && typeof object === 'object' && !Array.isArray(object) ? objectId(built.object) : '?/?/?',
-    file: built.source?.file ?? built.fluxPath,
-    ...(built.source?.position === undefined ? {} : { position: built.source.position }),
-  };
-  const base = { stage: 'schemas' as const, severity: 'error' as const, file: context.file, ...(context.position ? { position: context.position } : {}) };
+  const file = built.source?.file ?? built.fluxPath;
+  const id = object !== null && typeof object === 'object' && !Array.isArray(object) ? objectId(built.object) : '?/?/?';
+  const base = { stage: 'schemas' as const, severity: 'error' as const, file, ...(built.source?.position ? { position: built.source.position } : {}) };
   if (object === null || typeof object !== 'object' || Array.isArray(object)) {
     return [{ ...base, code: SCHEMA_CODES.notObject, message: `a built document is not an object (found ${Array.isArray(object) ? 'array' : typeof object})`, path: '' }];
   }
   const { apiVersion, kind } = built.object;
   if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
     const field = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
-    return [{ ...base, code: SCHEMA_CODES.required, message: `${context.id}: ${field}: missing required field "${field}"`, path: field, expected: field, found: 'absent' }];
+    return [{ ...base, code: SCHEMA_CODES.required, message: `${id}: ${field}: missing required field "${field}"`, path: field, expected: field, found: 'absent' }];
   }
   const validate = store.validator(apiVersion, kind);
   if (!validate) {
@@ -75,7 +72,7 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     return [{
       ...base,
       code: SCHEMA_CODES.missing,
-      message: `${context.id}: no schema for ${apiVersion} ${kind}`,
+      message: `${id}: no schema for ${apiVersion} ${kind}`,
       path: 'apiVersion',
       expected: versions.length > 0 ? versions.join(', ') : 'a kind listed in scripts/schema-roots.ts',
       found: apiVersion,
@@ -85,6 +82,14 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     }];
   }
   if (validate(object)) return [];
+  const definition = store.rootDefinition(apiVersion, kind)!;
+  const context: ObjectContext = {
+    id,
+    file,
+    ...(built.source?.position === undefined ? {} : { position: built.source.position }),
+    object,
+    fieldsAt: (path) => Object.keys(store.schemaAt(definition, path)?.properties ?? {}).sort(),
+  };
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const error of validate.errors ?? []) {
