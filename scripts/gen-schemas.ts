@@ -168,7 +168,8 @@ function finish(schema: JsonObject, opened: Set<string>, overridesUsed: Set<stri
     }
   }
   for (const [name, def] of Object.entries(definitions)) {
-    if (name.startsWith('IIoK8s')) definitions[name] = integersOnly(def);
+    // JSONSchemaProps (a CRD's own schema) is the exception: maximum/minimum/multipleOf are doubles.
+    if (name.startsWith('IIoK8s') && !name.includes('JSONSchemaProps')) definitions[name] = integersOnly(def);
   }
   for (const override of SCHEMA_OVERRIDES) {
     const def = definitions[override.definition] as JsonObject | undefined;

@@ -4169,7 +4169,7 @@ return errors === 0;
 }
 
 const schema51 = {"additionalProperties":false,"properties":{"openAPIV3Schema":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"}},"type":"object"};
-const schema52 = {"additionalProperties":false,"properties":{"$ref":{"type":"string"},"$schema":{"type":"string"},"additionalItems":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrBool"},"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrBool"},"allOf":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"array"},"anyOf":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"array"},"default":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"definitions":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"object"},"dependencies":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrStringArray"},"type":"object"},"description":{"type":"string"},"enum":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"type":"array"},"example":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"exclusiveMaximum":{"type":"boolean"},"exclusiveMinimum":{"type":"boolean"},"externalDocs":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1ExternalDocumentation"},"format":{"type":"string"},"id":{"type":"string"},"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrArray"},"maxItems":{"type":"integer"},"maxLength":{"type":"integer"},"maxProperties":{"type":"integer"},"maximum":{"type":"integer"},"minItems":{"type":"integer"},"minLength":{"type":"integer"},"minProperties":{"type":"integer"},"minimum":{"type":"integer"},"multipleOf":{"type":"integer"},"not":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"nullable":{"type":"boolean"},"oneOf":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"array"},"pattern":{"type":"string"},"patternProperties":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"object"},"properties":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"object"},"required":{"items":{"type":"string"},"type":"array"},"title":{"type":"string"},"type":{"type":"string"},"uniqueItems":{"type":"boolean"},"x-kubernetes-embedded-resource":{"type":"boolean"},"x-kubernetes-int-or-string":{"type":"boolean"},"x-kubernetes-list-map-keys":{"items":{"type":"string"},"type":"array"},"x-kubernetes-list-type":{"type":"string"},"x-kubernetes-map-type":{"type":"string"},"x-kubernetes-preserve-unknown-fields":{"type":"boolean"},"x-kubernetes-validations":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1ValidationRule"},"type":"array"}},"type":"object"};
+const schema52 = {"additionalProperties":false,"properties":{"$ref":{"type":"string"},"$schema":{"type":"string"},"additionalItems":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrBool"},"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrBool"},"allOf":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"array"},"anyOf":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"array"},"default":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"definitions":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"object"},"dependencies":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrStringArray"},"type":"object"},"description":{"type":"string"},"enum":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"type":"array"},"example":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"exclusiveMaximum":{"type":"boolean"},"exclusiveMinimum":{"type":"boolean"},"externalDocs":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1ExternalDocumentation"},"format":{"type":"string"},"id":{"type":"string"},"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaPropsOrArray"},"maxItems":{"type":"number"},"maxLength":{"type":"number"},"maxProperties":{"type":"number"},"maximum":{"type":"number"},"minItems":{"type":"number"},"minLength":{"type":"number"},"minProperties":{"type":"number"},"minimum":{"type":"number"},"multipleOf":{"type":"number"},"not":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"nullable":{"type":"boolean"},"oneOf":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"array"},"pattern":{"type":"string"},"patternProperties":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"object"},"properties":{"additionalProperties":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps"},"type":"object"},"required":{"items":{"type":"string"},"type":"array"},"title":{"type":"string"},"type":{"type":"string"},"uniqueItems":{"type":"boolean"},"x-kubernetes-embedded-resource":{"type":"boolean"},"x-kubernetes-int-or-string":{"type":"boolean"},"x-kubernetes-list-map-keys":{"items":{"type":"string"},"type":"array"},"x-kubernetes-list-type":{"type":"string"},"x-kubernetes-map-type":{"type":"string"},"x-kubernetes-preserve-unknown-fields":{"type":"boolean"},"x-kubernetes-validations":{"items":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1ValidationRule"},"type":"array"}},"type":"object"};
 const schema53 = {};
 
 function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -4628,9 +4628,8 @@ errors = vErrors.length;
 }
 }
 if(data.maxItems !== undefined){
-let data23 = data.maxItems;
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err13 = {instancePath:instancePath+"/maxItems",schemaPath:"#/properties/maxItems/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.maxItems == "number")){
+const err13 = {instancePath:instancePath+"/maxItems",schemaPath:"#/properties/maxItems/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4641,9 +4640,8 @@ errors++;
 }
 }
 if(data.maxLength !== undefined){
-let data24 = data.maxLength;
-if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
-const err14 = {instancePath:instancePath+"/maxLength",schemaPath:"#/properties/maxLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.maxLength == "number")){
+const err14 = {instancePath:instancePath+"/maxLength",schemaPath:"#/properties/maxLength/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4654,9 +4652,8 @@ errors++;
 }
 }
 if(data.maxProperties !== undefined){
-let data25 = data.maxProperties;
-if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err15 = {instancePath:instancePath+"/maxProperties",schemaPath:"#/properties/maxProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.maxProperties == "number")){
+const err15 = {instancePath:instancePath+"/maxProperties",schemaPath:"#/properties/maxProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4667,9 +4664,8 @@ errors++;
 }
 }
 if(data.maximum !== undefined){
-let data26 = data.maximum;
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err16 = {instancePath:instancePath+"/maximum",schemaPath:"#/properties/maximum/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.maximum == "number")){
+const err16 = {instancePath:instancePath+"/maximum",schemaPath:"#/properties/maximum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4680,9 +4676,8 @@ errors++;
 }
 }
 if(data.minItems !== undefined){
-let data27 = data.minItems;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err17 = {instancePath:instancePath+"/minItems",schemaPath:"#/properties/minItems/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.minItems == "number")){
+const err17 = {instancePath:instancePath+"/minItems",schemaPath:"#/properties/minItems/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4693,9 +4688,8 @@ errors++;
 }
 }
 if(data.minLength !== undefined){
-let data28 = data.minLength;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err18 = {instancePath:instancePath+"/minLength",schemaPath:"#/properties/minLength/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.minLength == "number")){
+const err18 = {instancePath:instancePath+"/minLength",schemaPath:"#/properties/minLength/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4706,9 +4700,8 @@ errors++;
 }
 }
 if(data.minProperties !== undefined){
-let data29 = data.minProperties;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err19 = {instancePath:instancePath+"/minProperties",schemaPath:"#/properties/minProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.minProperties == "number")){
+const err19 = {instancePath:instancePath+"/minProperties",schemaPath:"#/properties/minProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4719,9 +4712,8 @@ errors++;
 }
 }
 if(data.minimum !== undefined){
-let data30 = data.minimum;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
-const err20 = {instancePath:instancePath+"/minimum",schemaPath:"#/properties/minimum/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.minimum == "number")){
+const err20 = {instancePath:instancePath+"/minimum",schemaPath:"#/properties/minimum/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4732,9 +4724,8 @@ errors++;
 }
 }
 if(data.multipleOf !== undefined){
-let data31 = data.multipleOf;
-if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
-const err21 = {instancePath:instancePath+"/multipleOf",schemaPath:"#/properties/multipleOf/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(typeof data.multipleOf == "number")){
+const err21 = {instancePath:instancePath+"/multipleOf",schemaPath:"#/properties/multipleOf/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err21];
 }

@@ -22,7 +22,7 @@ describe('generated object schemas (npm run schemas)', () => {
     // Then the file sets match and every byte matches (run `npm run schemas` after changing a package or an override)
     expect(committed).toEqual([...generated.keys()].sort());
     for (const [file, content] of generated) expect(readFileSync(join(schemaDir, file), 'utf8'), file).toBe(content);
-  }, 60_000);
+  }, 120_000);
 
   it('cover every root listed in scripts/schema-roots.ts', () => {
     expect(Object.keys(index.kinds).sort()).toEqual(SCHEMA_ROOTS.map((r) => `${r.apiVersion}/${r.kind}`).sort());

@@ -193,6 +193,31 @@ const invalid: readonly Case[] = [
     expect: [{ code: 'E_SCHEMA_MISSING', path: 'apiVersion', found: 'example.com/v1' }],
   },
   {
+    name: 'apiVersion as a number',
+    object: () => ({ ...fixture('ConfigMap'), apiVersion: 1 }),
+    expect: [{ code: 'E_SCHEMA_TYPE', path: 'apiVersion', expected: 'string', found: 'number' }],
+  },
+  {
+    name: 'a CRD whose schema uses a fractional minimum is accepted, its typo is not',
+    object: () => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Widget', plural: 'widgets' },
+        versions: [{
+          name: 'v1', served: true, storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { ratio: { type: 'number', minimum: 0.5 } } } },
+        }],
+        conversion: { strategy: 'None' },
+        preserveUnknownField: false,
+      },
+    }),
+    expect: [{ code: 'E_SCHEMA_UNKNOWN_FIELD', path: 'spec.preserveUnknownField', hint: 'did you mean "preserveUnknownFields"?' }],
+  },
+  {
     name: 'an object without kind',
     object: () => { const o = fixture('ConfigMap'); delete o.kind; return o; },
     expect: [{ code: 'E_SCHEMA_REQUIRED', path: 'kind' }],

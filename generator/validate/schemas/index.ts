@@ -62,6 +62,11 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     return [{ ...base, code: SCHEMA_CODES.notObject, message: `a built document is not an object (found ${Array.isArray(object) ? 'array' : typeof object})`, path: '' }];
   }
   const { apiVersion, kind } = built.object;
+  for (const [field, value] of [['apiVersion', apiVersion], ['kind', kind]] as const) {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      return [{ ...base, code: SCHEMA_CODES.type, message: `${id}: ${field}: must be string, found ${typeof value}`, path: field, expected: 'string', found: typeof value }];
+    }
+  }
   if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
     const field = typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind';
     return [{ ...base, code: SCHEMA_CODES.required, message: `${id}: ${field}: missing required field "${field}"`, path: field, expected: field, found: 'absent' }];
