@@ -25,7 +25,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createGenerator } from 'ts-json-schema-generator';
 import { AJV_OPTIONS, SCHEMA_BUNDLE_ID, exportName } from '../generator/validate/schemas/_store.js';
 import { SCHEMA_ROOTS, type SchemaRoot } from './schema-roots.js';
-import { SCHEMA_KUBERNETES_VERSION, SCHEMA_OVERRIDES } from './schema-overrides.js';
+import { PATTERN_HINTS, SCHEMA_KUBERNETES_VERSION, SCHEMA_OVERRIDES } from './schema-overrides.js';
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv, refs: Record<string, string>) => string;
 
@@ -188,6 +188,12 @@ function finish(schema: JsonObject, opened: Set<string>, overridesUsed: Set<stri
       if (slot.type !== 'string') throw new Error(`override: ${override.definition}.${field} is not a string (or string list)`);
       slot.enum = [...values];
     }
+    for (const [field, pattern] of Object.entries(override.patterns ?? {})) {
+      const target = properties[field] as JsonObject | undefined;
+      if (target?.type !== 'string') throw new Error(`override: ${override.definition}.${field} is not a string`);
+      if (PATTERN_HINTS[pattern] === undefined) throw new Error(`override: pattern ${pattern} has no hint`);
+      target.pattern = pattern;
+    }
     overridesUsed.add(override.definition);
   }
   return sortKeys(stripDescriptions(schema)) as JsonObject;
@@ -256,6 +262,7 @@ function generateFrom(entry: string): Map<string, string> {
     packages: Object.fromEntries(SOURCE_PACKAGES.map((name) => [name, packageVersion(name)])),
     handWritten: ['scripts/crd-types/flux-operator.ts', 'scripts/crd-types/k3s-helm.ts'],
     openDefinitions: [...opened].sort(),
+    patternHints: PATTERN_HINTS,
     kinds,
   };
   return new Map([

@@ -20,10 +20,58 @@ export interface SchemaOverride {
   readonly required?: readonly string[];
   /** Property → allowed string values (for a string list, the allowed items). */
   readonly enums?: Readonly<Record<string, readonly string[]>>;
+  /** Property → regular expression (a key of PATTERN_HINTS) the string must match. */
+  readonly patterns?: Readonly<Record<string, string>>;
   readonly why: string;
 }
 
+/** Go duration with hours, as Flux's `+kubebuilder:validation:Pattern` markers write it for intervals. */
+const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
+/** Go duration without hours: Flux source and notification timeouts. */
+const SHORT_DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$';
+
+/** What a pattern means, for the finding's hint (copied into schemas/k8s/index.json). */
+export const PATTERN_HINTS: Readonly<Record<string, string>> = {
+  [DURATION]: 'a Go duration such as 30s, 10m, 1h or 1h30m (units ms, s, m, h; no spaces)',
+  [SHORT_DURATION]: 'a Go duration such as 60s or 5m (units ms, s, m; hours are not accepted here)',
+};
+
+/**
+ * The Flux CRDs validate durations with a pattern; @kubernetes-models/flux-cd's types drop patterns,
+ * so they are restored here from the controllers' API types (fluxcd/*-controller `api/v1*` Pattern
+ * markers: intervals `(ms|s|m|h)`, source and notification timeouts `(ms|s|m)`).
+ */
+const fluxSource = (definition: string): SchemaOverride => ({
+  definition,
+  patterns: { interval: DURATION, timeout: SHORT_DURATION },
+  why: 'source-controller: interval and timeout Pattern markers',
+});
+
 export const SCHEMA_OVERRIDES: readonly SchemaOverride[] = [
+  {
+    definition: 'IComGithubFluxcdKustomizeControllerApiV1KustomizationSpec',
+    patterns: { interval: DURATION, retryInterval: DURATION, timeout: DURATION },
+    why: 'kustomize-controller api/v1: interval, retryInterval and timeout Pattern markers',
+  },
+  {
+    definition: 'IComGithubFluxcdHelmControllerApiV2HelmReleaseSpec',
+    patterns: { interval: DURATION, timeout: DURATION },
+    why: 'helm-controller api/v2: interval and timeout Pattern markers',
+  },
+  fluxSource('IComGithubFluxcdSourceControllerApiV1GitRepositorySpec'),
+  fluxSource('IComGithubFluxcdSourceControllerApiV1HelmRepositorySpec'),
+  fluxSource('IComGithubFluxcdSourceControllerApiV1OCIRepositorySpec'),
+  fluxSource('IComGithubFluxcdSourceControllerApiV1BucketSpec'),
+  {
+    definition: 'IComGithubFluxcdNotificationControllerApiV1beta3ProviderSpec',
+    patterns: { timeout: SHORT_DURATION },
+    why: 'notification-controller api/v1beta3: timeout Pattern marker',
+  },
+  {
+    definition: 'FluxInstanceSync',
+    patterns: { interval: DURATION },
+    why: 'flux-operator api/v1 Sync.Interval Pattern marker',
+  },
   {
     definition: 'IIoK8sApiCoreV1Container',
     required: ['image'],

@@ -32574,7 +32574,8 @@ validate915.errors = vErrors;
 return errors === 0;
 }
 
-const schema363 = {"additionalProperties":false,"properties":{"interval":{"type":"string"},"kind":{"enum":["OCIRepository","GitRepository","Bucket"],"type":"string"},"name":{"type":"string"},"path":{"type":"string"},"provider":{"enum":["generic","aws","azure","gcp","github"],"type":"string"},"pullSecret":{"type":"string"},"ref":{"type":"string"},"url":{"type":"string"}},"required":["kind","url","ref","path"],"type":"object"};
+const schema363 = {"additionalProperties":false,"properties":{"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"kind":{"enum":["OCIRepository","GitRepository","Bucket"],"type":"string"},"name":{"type":"string"},"path":{"type":"string"},"provider":{"enum":["generic","aws","azure","gcp","github"],"type":"string"},"pullSecret":{"type":"string"},"ref":{"type":"string"},"url":{"type":"string"}},"required":["kind","url","ref","path"],"type":"object"};
+const pattern0 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 
 function validate917(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32633,8 +32634,10 @@ errors++;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data0 = data.interval;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -32644,10 +32647,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.kind !== undefined){
-let data1 = data.kind;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -32656,8 +32657,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(((data1 === "OCIRepository") || (data1 === "GitRepository")) || (data1 === "Bucket"))){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema363.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -32666,10 +32670,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.name !== undefined){
-if(typeof data.name !== "string"){
-const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data1 === "OCIRepository") || (data1 === "GitRepository")) || (data1 === "Bucket"))){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema363.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -32679,9 +32681,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.path !== undefined){
-if(typeof data.path !== "string"){
-const err9 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.name !== undefined){
+if(typeof data.name !== "string"){
+const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -32691,10 +32693,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.provider !== undefined){
-let data4 = data.provider;
-if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.path !== undefined){
+if(typeof data.path !== "string"){
+const err10 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -32703,8 +32704,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!(((((data4 === "generic") || (data4 === "aws")) || (data4 === "azure")) || (data4 === "gcp")) || (data4 === "github"))){
-const err11 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema363.properties.provider.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.provider !== undefined){
+let data4 = data.provider;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -32713,10 +32717,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.pullSecret !== undefined){
-if(typeof data.pullSecret !== "string"){
-const err12 = {instancePath:instancePath+"/pullSecret",schemaPath:"#/properties/pullSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data4 === "generic") || (data4 === "aws")) || (data4 === "azure")) || (data4 === "gcp")) || (data4 === "github"))){
+const err12 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema363.properties.provider.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -32726,9 +32728,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.ref !== undefined){
-if(typeof data.ref !== "string"){
-const err13 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.pullSecret !== undefined){
+if(typeof data.pullSecret !== "string"){
+const err13 = {instancePath:instancePath+"/pullSecret",schemaPath:"#/properties/pullSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -32738,9 +32740,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err14 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.ref !== undefined){
+if(typeof data.ref !== "string"){
+const err14 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -32750,14 +32752,26 @@ vErrors.push(err14);
 errors++;
 }
 }
-}
-else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+const err15 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -33847,7 +33861,7 @@ return errors === 0;
 exports.helm_toolkit_fluxcd_io_v2_HelmRelease = validate948;
 const schema374 = {"$id":"kind:helm.toolkit.fluxcd.io/v2/HelmRelease","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdHelmControllerApiV2HelmRelease"};
 const schema375 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"helm.toolkit.fluxcd.io/v2","type":"string"},"kind":{"const":"HelmRelease","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmReleaseSpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmReleaseStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema376 = {"additionalProperties":false,"properties":{"chart":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplate"},"chartRef":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CrossNamespaceSourceReference"},"commonMetadata":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CommonMetadata"},"dependsOn":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DependencyReference"},"type":"array"},"driftDetection":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DriftDetection"},"healthCheckExprs":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeCustomHealthCheck"},"type":"array"},"install":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Install"},"interval":{"type":"string"},"kubeConfig":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaKubeConfigReference"},"maxHistory":{"type":"number"},"persistentClient":{"type":"boolean"},"postRenderers":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2PostRenderer"},"type":"array"},"releaseName":{"type":"string"},"rollback":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Rollback"},"serviceAccountName":{"type":"string"},"storageNamespace":{"type":"string"},"suspend":{"type":"boolean"},"targetNamespace":{"type":"string"},"test":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Test"},"timeout":{"type":"string"},"uninstall":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Uninstall"},"upgrade":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Upgrade"},"values":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"valuesFrom":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaValuesReference"},"type":"array"},"waitStrategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2WaitStrategy"}},"required":["interval"],"type":"object"};
+const schema376 = {"additionalProperties":false,"properties":{"chart":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplate"},"chartRef":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CrossNamespaceSourceReference"},"commonMetadata":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CommonMetadata"},"dependsOn":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DependencyReference"},"type":"array"},"driftDetection":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DriftDetection"},"healthCheckExprs":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeCustomHealthCheck"},"type":"array"},"install":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Install"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"kubeConfig":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaKubeConfigReference"},"maxHistory":{"type":"number"},"persistentClient":{"type":"boolean"},"postRenderers":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2PostRenderer"},"type":"array"},"releaseName":{"type":"string"},"rollback":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Rollback"},"serviceAccountName":{"type":"string"},"storageNamespace":{"type":"string"},"suspend":{"type":"boolean"},"targetNamespace":{"type":"string"},"test":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Test"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"uninstall":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Uninstall"},"upgrade":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Upgrade"},"values":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"valuesFrom":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaValuesReference"},"type":"array"},"waitStrategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2WaitStrategy"}},"required":["interval"],"type":"object"};
 const schema377 = {"additionalProperties":false,"properties":{"metadata":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplateObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplateSpec"}},"required":["spec"],"type":"object"};
 const schema378 = {"additionalProperties":false,"properties":{"annotations":{"additionalProperties":{"type":"string"},"type":"object"},"labels":{"additionalProperties":{"type":"string"},"type":"object"}},"type":"object"};
 
@@ -36666,13 +36680,26 @@ errors = vErrors.length;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err4 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data9 = data.interval;
+if(typeof data9 === "string"){
+if(!pattern0.test(data9)){
+const err4 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
 }
 errors++;
 }
@@ -36685,24 +36712,24 @@ errors = vErrors.length;
 }
 if(data.maxHistory !== undefined){
 if(!(typeof data.maxHistory == "number")){
-const err5 = {instancePath:instancePath+"/maxHistory",schemaPath:"#/properties/maxHistory/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err6 = {instancePath:instancePath+"/maxHistory",schemaPath:"#/properties/maxHistory/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err6];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err6);
 }
 errors++;
 }
 }
 if(data.persistentClient !== undefined){
 if(typeof data.persistentClient !== "boolean"){
-const err6 = {instancePath:instancePath+"/persistentClient",schemaPath:"#/properties/persistentClient/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err7 = {instancePath:instancePath+"/persistentClient",schemaPath:"#/properties/persistentClient/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err7];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -36719,24 +36746,24 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/postRenderers",schemaPath:"#/properties/postRenderers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err8 = {instancePath:instancePath+"/postRenderers",schemaPath:"#/properties/postRenderers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err8];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err8);
 }
 errors++;
 }
 }
 if(data.releaseName !== undefined){
 if(typeof data.releaseName !== "string"){
-const err8 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err9];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -36749,19 +36776,7 @@ errors = vErrors.length;
 }
 if(data.serviceAccountName !== undefined){
 if(typeof data.serviceAccountName !== "string"){
-const err9 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.storageNamespace !== undefined){
-if(typeof data.storageNamespace !== "string"){
-const err10 = {instancePath:instancePath+"/storageNamespace",schemaPath:"#/properties/storageNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -36771,9 +36786,9 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.suspend !== undefined){
-if(typeof data.suspend !== "boolean"){
-const err11 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.storageNamespace !== undefined){
+if(typeof data.storageNamespace !== "string"){
+const err11 = {instancePath:instancePath+"/storageNamespace",schemaPath:"#/properties/storageNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -36783,14 +36798,26 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.targetNamespace !== undefined){
-if(typeof data.targetNamespace !== "string"){
-const err12 = {instancePath:instancePath+"/targetNamespace",schemaPath:"#/properties/targetNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.suspend !== undefined){
+if(typeof data.suspend !== "boolean"){
+const err12 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.targetNamespace !== undefined){
+if(typeof data.targetNamespace !== "string"){
+const err13 = {instancePath:instancePath+"/targetNamespace",schemaPath:"#/properties/targetNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -36802,13 +36829,26 @@ errors = vErrors.length;
 }
 }
 if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err13 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data22 = data.timeout;
+if(typeof data22 === "string"){
+if(!pattern0.test(data22)){
+const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err14];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -36843,12 +36883,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/valuesFrom",schemaPath:"#/properties/valuesFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err16 = {instancePath:instancePath+"/valuesFrom",schemaPath:"#/properties/valuesFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err16];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err16);
 }
 errors++;
 }
@@ -36861,12 +36901,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err17];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err17);
 }
 errors++;
 }
@@ -40477,7 +40517,7 @@ return errors === 0;
 exports.kustomize_toolkit_fluxcd_io_v1_Kustomization = validate1131;
 const schema453 = {"$id":"kind:kustomize.toolkit.fluxcd.io/v1/Kustomization","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdKustomizeControllerApiV1Kustomization"};
 const schema454 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"kustomize.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"Kustomization","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1KustomizationSpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1KustomizationStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema455 = {"additionalProperties":false,"properties":{"commonMetadata":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1CommonMetadata"},"components":{"items":{"type":"string"},"type":"array"},"decryption":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1Decryption"},"deletionPolicy":{"enum":["MirrorPrune","Delete","WaitForTermination","Orphan"],"type":"string"},"dependsOn":{"items":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1DependencyReference"},"type":"array"},"force":{"type":"boolean"},"healthCheckExprs":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeCustomHealthCheck"},"type":"array"},"healthChecks":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaNamespacedObjectKindReference"},"type":"array"},"ignoreMissingComponents":{"type":"boolean"},"images":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeImage"},"type":"array"},"interval":{"type":"string"},"kubeConfig":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaKubeConfigReference"},"namePrefix":{"type":"string"},"nameSuffix":{"type":"string"},"patches":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizePatch"},"type":"array"},"path":{"type":"string"},"postBuild":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1PostBuild"},"prune":{"type":"boolean"},"retryInterval":{"type":"string"},"serviceAccountName":{"type":"string"},"sourceRef":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1CrossNamespaceSourceReference"},"suspend":{"type":"boolean"},"targetNamespace":{"type":"string"},"timeout":{"type":"string"},"wait":{"type":"boolean"}},"required":["interval","prune","sourceRef"],"type":"object"};
+const schema455 = {"additionalProperties":false,"properties":{"commonMetadata":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1CommonMetadata"},"components":{"items":{"type":"string"},"type":"array"},"decryption":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1Decryption"},"deletionPolicy":{"enum":["MirrorPrune","Delete","WaitForTermination","Orphan"],"type":"string"},"dependsOn":{"items":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1DependencyReference"},"type":"array"},"force":{"type":"boolean"},"healthCheckExprs":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeCustomHealthCheck"},"type":"array"},"healthChecks":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaNamespacedObjectKindReference"},"type":"array"},"ignoreMissingComponents":{"type":"boolean"},"images":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeImage"},"type":"array"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"kubeConfig":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaKubeConfigReference"},"namePrefix":{"type":"string"},"nameSuffix":{"type":"string"},"patches":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizePatch"},"type":"array"},"path":{"type":"string"},"postBuild":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1PostBuild"},"prune":{"type":"boolean"},"retryInterval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"serviceAccountName":{"type":"string"},"sourceRef":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1CrossNamespaceSourceReference"},"suspend":{"type":"boolean"},"targetNamespace":{"type":"string"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"wait":{"type":"boolean"}},"required":["interval","prune","sourceRef"],"type":"object"};
 const schema456 = {"additionalProperties":false,"properties":{"annotations":{"additionalProperties":{"type":"string"},"type":"object"},"labels":{"additionalProperties":{"type":"string"},"type":"object"}},"type":"object"};
 
 function validate1135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -41346,13 +41386,26 @@ errors++;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data15 = data.interval;
+if(typeof data15 === "string"){
+if(!pattern0.test(data15)){
+const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -41365,24 +41418,24 @@ errors = vErrors.length;
 }
 if(data.namePrefix !== undefined){
 if(typeof data.namePrefix !== "string"){
-const err15 = {instancePath:instancePath+"/namePrefix",schemaPath:"#/properties/namePrefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/namePrefix",schemaPath:"#/properties/namePrefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err16];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err16);
 }
 errors++;
 }
 }
 if(data.nameSuffix !== undefined){
 if(typeof data.nameSuffix !== "string"){
-const err16 = {instancePath:instancePath+"/nameSuffix",schemaPath:"#/properties/nameSuffix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/nameSuffix",schemaPath:"#/properties/nameSuffix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err17];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err17);
 }
 errors++;
 }
@@ -41399,24 +41452,24 @@ errors = vErrors.length;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/patches",schemaPath:"#/properties/patches/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err18 = {instancePath:instancePath+"/patches",schemaPath:"#/properties/patches/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err18];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err18);
 }
 errors++;
 }
 }
 if(data.path !== undefined){
 if(typeof data.path !== "string"){
-const err18 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err19];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -41429,19 +41482,7 @@ errors = vErrors.length;
 }
 if(data.prune !== undefined){
 if(typeof data.prune !== "boolean"){
-const err19 = {instancePath:instancePath+"/prune",schemaPath:"#/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data.retryInterval !== undefined){
-if(typeof data.retryInterval !== "string"){
-const err20 = {instancePath:instancePath+"/retryInterval",schemaPath:"#/properties/retryInterval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err20 = {instancePath:instancePath+"/prune",schemaPath:"#/properties/prune/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -41451,14 +41492,39 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.serviceAccountName !== undefined){
-if(typeof data.serviceAccountName !== "string"){
-const err21 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.retryInterval !== undefined){
+let data24 = data.retryInterval;
+if(typeof data24 === "string"){
+if(!pattern0.test(data24)){
+const err21 = {instancePath:instancePath+"/retryInterval",schemaPath:"#/properties/retryInterval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/retryInterval",schemaPath:"#/properties/retryInterval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.serviceAccountName !== undefined){
+if(typeof data.serviceAccountName !== "string"){
+const err23 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -41471,31 +41537,7 @@ errors = vErrors.length;
 }
 if(data.suspend !== undefined){
 if(typeof data.suspend !== "boolean"){
-const err22 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-if(data.targetNamespace !== undefined){
-if(typeof data.targetNamespace !== "string"){
-const err23 = {instancePath:instancePath+"/targetNamespace",schemaPath:"#/properties/targetNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err24 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -41505,9 +41547,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.wait !== undefined){
-if(typeof data.wait !== "boolean"){
-const err25 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.targetNamespace !== undefined){
+if(typeof data.targetNamespace !== "string"){
+const err25 = {instancePath:instancePath+"/targetNamespace",schemaPath:"#/properties/targetNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -41517,14 +41559,51 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
-else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.timeout !== undefined){
+let data29 = data.timeout;
+if(typeof data29 === "string"){
+if(!pattern0.test(data29)){
+const err26 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.wait !== undefined){
+if(typeof data.wait !== "boolean"){
+const err28 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -45157,7 +45236,8 @@ return errors === 0;
 exports.notification_toolkit_fluxcd_io_v1beta3_Provider = validate1259;
 const schema506 = {"$id":"kind:notification.toolkit.fluxcd.io/v1beta3/Provider","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdNotificationControllerApiV1beta3Provider"};
 const schema507 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"notification.toolkit.fluxcd.io/v1beta3","type":"string"},"kind":{"const":"Provider","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdNotificationControllerApiV1beta3ProviderSpec"}},"required":["apiVersion","kind"],"type":"object"};
-const schema508 = {"additionalProperties":false,"properties":{"address":{"type":"string"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"channel":{"type":"string"},"commitStatusExpr":{"type":"string"},"interval":{"type":"string"},"proxy":{"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"type":"string"},"type":{"enum":["slack","discord","msteams","rocket","generic","generic-hmac","github","gitlab","gitea","giteapullrequestcomment","bitbucketserver","bitbucket","azuredevops","googlechat","googlepubsub","webex","sentry","azureeventhub","telegram","lark","matrix","opsgenie","alertmanager","grafana","githubdispatch","githubpullrequestcomment","gitlabmergerequestcomment","pagerduty","datadog","nats","zulip","otel"],"type":"string"},"username":{"type":"string"}},"required":["type"],"type":"object"};
+const schema508 = {"additionalProperties":false,"properties":{"address":{"type":"string"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"channel":{"type":"string"},"commitStatusExpr":{"type":"string"},"interval":{"type":"string"},"proxy":{"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"type":{"enum":["slack","discord","msteams","rocket","generic","generic-hmac","github","gitlab","gitea","giteapullrequestcomment","bitbucketserver","bitbucket","azuredevops","googlechat","googlepubsub","webex","sentry","azureeventhub","telegram","lark","matrix","opsgenie","alertmanager","grafana","githubdispatch","githubpullrequestcomment","gitlabmergerequestcomment","pagerduty","datadog","nats","zulip","otel"],"type":"string"},"username":{"type":"string"}},"required":["type"],"type":"object"};
+const pattern6 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m))+$", "u");
 
 function validate1262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -45288,8 +45368,10 @@ errors++;
 }
 }
 if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data10 = data.timeout;
+if(typeof data10 === "string"){
+if(!pattern6.test(data10)){
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -45299,10 +45381,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data11 = data.type;
-if(typeof data11 !== "string"){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -45311,8 +45391,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((data11 === "slack") || (data11 === "discord")) || (data11 === "msteams")) || (data11 === "rocket")) || (data11 === "generic")) || (data11 === "generic-hmac")) || (data11 === "github")) || (data11 === "gitlab")) || (data11 === "gitea")) || (data11 === "giteapullrequestcomment")) || (data11 === "bitbucketserver")) || (data11 === "bitbucket")) || (data11 === "azuredevops")) || (data11 === "googlechat")) || (data11 === "googlepubsub")) || (data11 === "webex")) || (data11 === "sentry")) || (data11 === "azureeventhub")) || (data11 === "telegram")) || (data11 === "lark")) || (data11 === "matrix")) || (data11 === "opsgenie")) || (data11 === "alertmanager")) || (data11 === "grafana")) || (data11 === "githubdispatch")) || (data11 === "githubpullrequestcomment")) || (data11 === "gitlabmergerequestcomment")) || (data11 === "pagerduty")) || (data11 === "datadog")) || (data11 === "nats")) || (data11 === "zulip")) || (data11 === "otel"))){
-const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema508.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.type !== undefined){
+let data11 = data.type;
+if(typeof data11 !== "string"){
+const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -45321,10 +45404,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.username !== undefined){
-if(typeof data.username !== "string"){
-const err12 = {instancePath:instancePath+"/username",schemaPath:"#/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((((((((((((((((((((((((((((data11 === "slack") || (data11 === "discord")) || (data11 === "msteams")) || (data11 === "rocket")) || (data11 === "generic")) || (data11 === "generic-hmac")) || (data11 === "github")) || (data11 === "gitlab")) || (data11 === "gitea")) || (data11 === "giteapullrequestcomment")) || (data11 === "bitbucketserver")) || (data11 === "bitbucket")) || (data11 === "azuredevops")) || (data11 === "googlechat")) || (data11 === "googlepubsub")) || (data11 === "webex")) || (data11 === "sentry")) || (data11 === "azureeventhub")) || (data11 === "telegram")) || (data11 === "lark")) || (data11 === "matrix")) || (data11 === "opsgenie")) || (data11 === "alertmanager")) || (data11 === "grafana")) || (data11 === "githubdispatch")) || (data11 === "githubpullrequestcomment")) || (data11 === "gitlabmergerequestcomment")) || (data11 === "pagerduty")) || (data11 === "datadog")) || (data11 === "nats")) || (data11 === "zulip")) || (data11 === "otel"))){
+const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema508.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -45334,14 +45415,26 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.username !== undefined){
+if(typeof data.username !== "string"){
+const err13 = {instancePath:instancePath+"/username",schemaPath:"#/properties/username/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
 }
 errors++;
 }
@@ -47036,7 +47129,7 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_Bucket = validate1313;
 const schema527 = {"$id":"kind:source.toolkit.fluxcd.io/v1/Bucket","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1Bucket"};
 const schema528 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"Bucket","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1BucketSpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1BucketStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema529 = {"additionalProperties":false,"properties":{"bucketName":{"type":"string"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"endpoint":{"type":"string"},"ignore":{"type":"string"},"insecure":{"type":"boolean"},"interval":{"type":"string"},"prefix":{"type":"string"},"provider":{"enum":["generic","aws","gcp","azure"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"region":{"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"sts":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1BucketSTSSpec"},"suspend":{"type":"boolean"},"timeout":{"type":"string"}},"required":["bucketName","endpoint","interval"],"type":"object"};
+const schema529 = {"additionalProperties":false,"properties":{"bucketName":{"type":"string"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"endpoint":{"type":"string"},"ignore":{"type":"string"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"prefix":{"type":"string"},"provider":{"enum":["generic","aws","gcp","azure"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"region":{"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"sts":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1BucketSTSSpec"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"}},"required":["bucketName","endpoint","interval"],"type":"object"};
 const schema530 = {"additionalProperties":false,"properties":{"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"endpoint":{"type":"string"},"provider":{"enum":["aws","ldap"],"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"}},"required":["endpoint","provider"],"type":"object"};
 
 function validate1320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -47239,8 +47332,10 @@ errors++;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data5 = data.interval;
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -47250,9 +47345,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.prefix !== undefined){
-if(typeof data.prefix !== "string"){
-const err9 = {instancePath:instancePath+"/prefix",schemaPath:"#/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -47262,10 +47356,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.provider !== undefined){
-let data7 = data.provider;
-if(typeof data7 !== "string"){
-const err10 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.prefix !== undefined){
+if(typeof data.prefix !== "string"){
+const err10 = {instancePath:instancePath+"/prefix",schemaPath:"#/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -47274,13 +47367,26 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!((((data7 === "generic") || (data7 === "aws")) || (data7 === "gcp")) || (data7 === "azure"))){
-const err11 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema529.properties.provider.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.provider !== undefined){
+let data7 = data.provider;
+if(typeof data7 !== "string"){
+const err11 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+if(!((((data7 === "generic") || (data7 === "aws")) || (data7 === "gcp")) || (data7 === "azure"))){
+const err12 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema529.properties.provider.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -47293,12 +47399,12 @@ errors = vErrors.length;
 }
 if(data.region !== undefined){
 if(typeof data.region !== "string"){
-const err12 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err13];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err13);
 }
 errors++;
 }
@@ -47311,12 +47417,12 @@ errors = vErrors.length;
 }
 if(data.serviceAccountName !== undefined){
 if(typeof data.serviceAccountName !== "string"){
-const err13 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err14];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err14);
 }
 errors++;
 }
@@ -47329,19 +47435,7 @@ errors = vErrors.length;
 }
 if(data.suspend !== undefined){
 if(typeof data.suspend !== "boolean"){
-const err14 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -47351,14 +47445,39 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.timeout !== undefined){
+let data14 = data.timeout;
+if(typeof data14 === "string"){
+if(!pattern6.test(data14)){
+const err16 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -47783,7 +47902,7 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_GitRepository = validate1332;
 const schema533 = {"$id":"kind:source.toolkit.fluxcd.io/v1/GitRepository","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepository"};
 const schema534 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"GitRepository","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositorySpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema535 = {"additionalProperties":false,"properties":{"ignore":{"type":"string"},"include":{"items":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryInclude"},"type":"array"},"interval":{"type":"string"},"provider":{"enum":["generic","azure","github"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"recurseSubmodules":{"type":"boolean"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"sparseCheckout":{"items":{"type":"string"},"type":"array"},"suspend":{"type":"boolean"},"timeout":{"type":"string"},"url":{"type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryVerification"}},"required":["interval","url"],"type":"object"};
+const schema535 = {"additionalProperties":false,"properties":{"ignore":{"type":"string"},"include":{"items":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryInclude"},"type":"array"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"provider":{"enum":["generic","azure","github"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"recurseSubmodules":{"type":"boolean"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"sparseCheckout":{"items":{"type":"string"},"type":"array"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"url":{"type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryVerification"}},"required":["interval","url"],"type":"object"};
 const schema536 = {"additionalProperties":false,"properties":{"fromPath":{"type":"string"},"repository":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"toPath":{"type":"string"}},"required":["repository"],"type":"object"};
 
 function validate1336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -48003,8 +48122,10 @@ errors++;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data3 = data.interval;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -48014,10 +48135,8 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.provider !== undefined){
-let data4 = data.provider;
-if(typeof data4 !== "string"){
-const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -48026,13 +48145,26 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(((data4 === "generic") || (data4 === "azure")) || (data4 === "github"))){
-const err7 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema535.properties.provider.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.provider !== undefined){
+let data4 = data.provider;
+if(typeof data4 !== "string"){
+const err7 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(!(((data4 === "generic") || (data4 === "azure")) || (data4 === "github"))){
+const err8 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema535.properties.provider.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -48045,12 +48177,12 @@ errors = vErrors.length;
 }
 if(data.recurseSubmodules !== undefined){
 if(typeof data.recurseSubmodules !== "boolean"){
-const err8 = {instancePath:instancePath+"/recurseSubmodules",schemaPath:"#/properties/recurseSubmodules/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err9 = {instancePath:instancePath+"/recurseSubmodules",schemaPath:"#/properties/recurseSubmodules/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err9];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -48069,12 +48201,12 @@ errors = vErrors.length;
 }
 if(data.serviceAccountName !== undefined){
 if(typeof data.serviceAccountName !== "string"){
-const err9 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err10];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -48085,19 +48217,7 @@ if(Array.isArray(data10)){
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
 if(typeof data10[i1] !== "string"){
-const err10 = {instancePath:instancePath+"/sparseCheckout/" + i1,schemaPath:"#/properties/sparseCheckout/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/sparseCheckout",schemaPath:"#/properties/sparseCheckout/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err11 = {instancePath:instancePath+"/sparseCheckout/" + i1,schemaPath:"#/properties/sparseCheckout/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -48107,9 +48227,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.suspend !== undefined){
-if(typeof data.suspend !== "boolean"){
-const err12 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err12 = {instancePath:instancePath+"/sparseCheckout",schemaPath:"#/properties/sparseCheckout/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -48119,9 +48239,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err13 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.suspend !== undefined){
+if(typeof data.suspend !== "boolean"){
+const err13 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -48131,14 +48251,39 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err14 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timeout !== undefined){
+let data13 = data.timeout;
+if(typeof data13 === "string"){
+if(!pattern6.test(data13)){
+const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+const err16 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -48151,12 +48296,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err17];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err17);
 }
 errors++;
 }
@@ -49221,7 +49366,7 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_HelmRepository = validate1373;
 const schema547 = {"$id":"kind:source.toolkit.fluxcd.io/v1/HelmRepository","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1HelmRepository"};
 const schema548 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"HelmRepository","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1HelmRepositorySpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1HelmRepositoryStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema549 = {"additionalProperties":false,"properties":{"accessFrom":{"$ref":"#/definitions/IComGithubFluxcdPkgApisAclAccessFrom"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"insecure":{"type":"boolean"},"interval":{"type":"string"},"passCredentials":{"type":"boolean"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"suspend":{"type":"boolean"},"timeout":{"type":"string"},"type":{"enum":["default","oci"],"type":"string"},"url":{"type":"string"}},"required":["url"],"type":"object"};
+const schema549 = {"additionalProperties":false,"properties":{"accessFrom":{"$ref":"#/definitions/IComGithubFluxcdPkgApisAclAccessFrom"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"passCredentials":{"type":"boolean"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"type":{"enum":["default","oci"],"type":"string"},"url":{"type":"string"}},"required":["url"],"type":"object"};
 
 function validate1376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -49274,8 +49419,10 @@ errors++;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err3 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data3 = data.interval;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err3 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -49285,9 +49432,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.passCredentials !== undefined){
-if(typeof data.passCredentials !== "boolean"){
-const err4 = {instancePath:instancePath+"/passCredentials",schemaPath:"#/properties/passCredentials/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err4 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -49297,10 +49443,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.provider !== undefined){
-let data5 = data.provider;
-if(typeof data5 !== "string"){
-const err5 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.passCredentials !== undefined){
+if(typeof data.passCredentials !== "boolean"){
+const err5 = {instancePath:instancePath+"/passCredentials",schemaPath:"#/properties/passCredentials/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -49309,13 +49454,26 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!((((data5 === "generic") || (data5 === "aws")) || (data5 === "azure")) || (data5 === "gcp"))){
-const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema549.properties.provider.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.provider !== undefined){
+let data5 = data.provider;
+if(typeof data5 !== "string"){
+const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+if(!((((data5 === "generic") || (data5 === "aws")) || (data5 === "azure")) || (data5 === "gcp"))){
+const err7 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema549.properties.provider.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -49328,19 +49486,7 @@ errors = vErrors.length;
 }
 if(data.suspend !== undefined){
 if(typeof data.suspend !== "boolean"){
-const err7 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -49350,10 +49496,11 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.type !== undefined){
-let data9 = data.type;
-if(typeof data9 !== "string"){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timeout !== undefined){
+let data8 = data.timeout;
+if(typeof data8 === "string"){
+if(!pattern6.test(data8)){
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -49362,8 +49509,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!((data9 === "default") || (data9 === "oci"))){
-const err10 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema549.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -49373,9 +49521,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err11 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.type !== undefined){
+let data9 = data.type;
+if(typeof data9 !== "string"){
+const err11 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -49384,15 +49533,37 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((data9 === "default") || (data9 === "oci"))){
+const err12 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema549.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
 }
 errors++;
 }
@@ -49629,7 +49800,7 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_OCIRepository = validate1386;
 const schema551 = {"$id":"kind:source.toolkit.fluxcd.io/v1/OCIRepository","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepository"};
 const schema552 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"OCIRepository","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositorySpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema553 = {"additionalProperties":false,"properties":{"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ignore":{"type":"string"},"insecure":{"type":"boolean"},"interval":{"type":"string"},"layerSelector":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCILayerSelector"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"type":"string"},"url":{"type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryVerification"}},"required":["interval","url"],"type":"object"};
+const schema553 = {"additionalProperties":false,"properties":{"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ignore":{"type":"string"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"layerSelector":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCILayerSelector"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"url":{"type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryVerification"}},"required":["interval","url"],"type":"object"};
 const schema554 = {"additionalProperties":false,"properties":{"mediaType":{"type":"string"},"operation":{"enum":["extract","copy"],"type":"string"}},"type":"object"};
 
 function validate1391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -49847,13 +50018,26 @@ errors++;
 }
 }
 if(data.interval !== undefined){
-if(typeof data.interval !== "string"){
-const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data3 = data.interval;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -49867,22 +50051,22 @@ errors = vErrors.length;
 if(data.provider !== undefined){
 let data5 = data.provider;
 if(typeof data5 !== "string"){
-const err6 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!((((data5 === "generic") || (data5 === "aws")) || (data5 === "azure")) || (data5 === "gcp"))){
-const err7 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema553.properties.provider.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(!((((data5 === "generic") || (data5 === "aws")) || (data5 === "azure")) || (data5 === "gcp"))){
+const err8 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/enum",keyword:"enum",params:{allowedValues: schema553.properties.provider.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -49907,19 +50091,7 @@ errors = vErrors.length;
 }
 if(data.serviceAccountName !== undefined){
 if(typeof data.serviceAccountName !== "string"){
-const err8 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(data.suspend !== undefined){
-if(typeof data.suspend !== "boolean"){
-const err9 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err9 = {instancePath:instancePath+"/serviceAccountName",schemaPath:"#/properties/serviceAccountName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -49929,9 +50101,9 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.timeout !== undefined){
-if(typeof data.timeout !== "string"){
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.suspend !== undefined){
+if(typeof data.suspend !== "boolean"){
+const err10 = {instancePath:instancePath+"/suspend",schemaPath:"#/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -49941,14 +50113,39 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err11 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.timeout !== undefined){
+let data11 = data.timeout;
+if(typeof data11 === "string"){
+if(!pattern6.test(data11)){
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -49961,12 +50158,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err14];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err14);
 }
 errors++;
 }

@@ -178,6 +178,16 @@ const invalid: readonly Case[] = [
     expect: [{ code: 'E_SCHEMA_ENUM', path: 'spec.cluster.size', expected: 'small, medium, large' }],
   },
   {
+    name: 'Flux interval with a space (CRD duration pattern)',
+    object: () => { const o = fixture('Kustomization'); o.spec.interval = '10 m'; return o; },
+    expect: [{ code: 'E_SCHEMA_PATTERN', path: 'spec.interval', found: 'string "10 m"' }],
+  },
+  {
+    name: 'Flux source timeout in hours (sources accept ms, s, m only)',
+    object: () => { const o = fixture('GitRepository'); o.spec.timeout = '1h'; return o; },
+    expect: [{ code: 'E_SCHEMA_PATTERN', path: 'spec.timeout', hint: 'expected a Go duration such as 60s or 5m (units ms, s, m; hours are not accepted here)' }],
+  },
+  {
     name: 'removed apiVersion (apps/v1beta1)',
     object: () => ({ ...fixture('Deployment'), apiVersion: 'apps/v1beta1' }),
     expect: [{ code: 'E_SCHEMA_MISSING', path: 'apiVersion', expected: 'apps/v1', found: 'apps/v1beta1' }],

@@ -9,6 +9,7 @@ export const SCHEMA_CODES = {
   required: 'E_SCHEMA_REQUIRED',
   enum: 'E_SCHEMA_ENUM',
   constraint: 'E_SCHEMA_CONSTRAINT',
+  pattern: 'E_SCHEMA_PATTERN',
   missing: 'E_SCHEMA_MISSING',
   notObject: 'E_SCHEMA_NOT_OBJECT',
   versionGap: 'I_SCHEMA_VERSION_GAP',
@@ -21,6 +22,8 @@ export interface ObjectContext {
   readonly position?: Finding['position'];
   /** The object, to read the offending value. */
   readonly object: unknown;
+  /** What a pattern means (index.json patternHints). */
+  readonly patternHint: (pattern: string) => string | undefined;
   /** Field names allowed at a path (for did-you-mean). */
   readonly fieldsAt: (path: readonly (string | number)[]) => string[];
 }
@@ -116,6 +119,15 @@ export function toFinding(error: SchemaError, context: ObjectContext, schemaVers
         expected: allowed.map(String).join(', '),
         found: describe(data),
         ...(suggestion === undefined ? {} : { hint: `did you mean "${suggestion}"?` }),
+      });
+    }
+    case 'pattern': {
+      const pattern = String((error.params as { pattern: string }).pattern);
+      const meaning = context.patternHint(pattern);
+      return finding(context, SCHEMA_CODES.pattern, path, `must match ${pattern}, found ${describe(data)}`, {
+        expected: meaning ?? pattern,
+        found: describe(data),
+        ...(meaning === undefined ? {} : { hint: `expected ${meaning}` }),
       });
     }
     default:

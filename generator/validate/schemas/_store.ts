@@ -22,6 +22,8 @@ export interface SchemaIndex {
   readonly kubernetesVersion: string;
   readonly packages: Readonly<Record<string, string>>;
   readonly openDefinitions: readonly string[];
+  /** Regular expression → what it means, for E_SCHEMA_PATTERN hints. */
+  readonly patternHints: Readonly<Record<string, string>>;
   /** `apiVersion/Kind` → definition name in definitions.json. */
   readonly kinds: Readonly<Record<string, string>>;
 }

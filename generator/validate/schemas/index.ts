@@ -93,6 +93,7 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     file,
     ...(built.source?.position === undefined ? {} : { position: built.source.position }),
     object,
+    patternHint: (pattern) => (Object.hasOwn(store.schemaIndex().patternHints ?? {}, pattern) ? store.schemaIndex().patternHints[pattern] : undefined),
     fieldsAt: (path) => Object.keys(store.schemaAt(definition, path)?.properties ?? {}).sort(),
   };
   const findings: Finding[] = [];
