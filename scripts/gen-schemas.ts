@@ -12,7 +12,7 @@
  *  - an object type with no declared properties (apiextensions JSON, RawExtension, FieldsV1 — the
  *    OpenAPI `x-kubernetes-preserve-unknown-fields` objects) becomes `{}`: open, any value;
  *  - scripts/schema-overrides.ts adds required fields and enums the API server enforces but the types lack;
- *  - in the built-in Kubernetes APIs `number` becomes `integer` (the OpenAPI formats are int32/int64);
+ *  - `number` becomes `integer` (the OpenAPI/CRD formats are int32/int64), except in CRD JSONSchemaProps;
  *  - descriptions are dropped and keys sorted, so the output is small and byte-for-byte deterministic.
  * The whole of schemas/k8s/ is owned by this script: stale files there are removed.
  */
@@ -131,8 +131,11 @@ function isClosedEmptyObject(schema: Json): boolean {
 }
 
 /**
- * TypeScript has one `number`; the Kubernetes OpenAPI document says int32/int64 for every number in
- * the built-in APIs (API conventions: no floats in spec). Quantity and IntOrString stay `[number, string]`.
+ * TypeScript has one `number`; the OpenAPI documents say int32/int64. The validators the same packages
+ * ship (`_schemas/*.js`, compiled from the OpenAPI/CRD schemas) check `type: "integer"` everywhere and
+ * `type: "number"` only in apiextensions JSONSchemaProps (and Quantity's number|string), measured for
+ * kubernetes-models, flux-cd and cert-manager; so every `number` becomes `integer` except there.
+ * Quantity and IntOrString stay `[number, string]`.
  */
 function integersOnly(value: Json): Json {
   if (Array.isArray(value)) return value.map(integersOnly);
@@ -169,7 +172,7 @@ function finish(schema: JsonObject, opened: Set<string>, overridesUsed: Set<stri
   }
   for (const [name, def] of Object.entries(definitions)) {
     // JSONSchemaProps (a CRD's own schema) is the exception: maximum/minimum/multipleOf are doubles.
-    if (name.startsWith('IIoK8s') && !name.includes('JSONSchemaProps')) definitions[name] = integersOnly(def);
+    if (!name.includes('JSONSchemaProps')) definitions[name] = integersOnly(def);
   }
   for (const override of SCHEMA_OVERRIDES) {
     const def = definitions[override.definition] as JsonObject | undefined;

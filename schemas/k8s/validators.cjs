@@ -24021,7 +24021,7 @@ return errors === 0;
 exports.cert_manager_io_v1_Certificate = validate649;
 const schema253 = {"$id":"kind:cert-manager.io/v1/Certificate","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1Certificate"};
 const schema254 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"cert-manager.io/v1","type":"string"},"kind":{"const":"Certificate","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateSpec"},"status":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema255 = {"additionalProperties":false,"properties":{"additionalOutputFormats":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateAdditionalOutputFormat"},"type":"array"},"commonName":{"type":"string"},"dnsNames":{"items":{"type":"string"},"type":"array"},"duration":{"type":"string"},"emailAddresses":{"items":{"type":"string"},"type":"array"},"encodeUsagesInRequest":{"type":"boolean"},"ipAddresses":{"items":{"type":"string"},"type":"array"},"isCA":{"type":"boolean"},"issuerRef":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisMetaV1IssuerReference"},"keystores":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateKeystores"},"literalSubject":{"type":"string"},"nameConstraints":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1NameConstraints"},"otherNames":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1OtherName"},"type":"array"},"privateKey":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificatePrivateKey"},"renewBefore":{"type":"string"},"renewBeforePercentage":{"type":"number"},"revisionHistoryLimit":{"type":"number"},"secretName":{"type":"string"},"secretTemplate":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateSecretTemplate"},"signatureAlgorithm":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1SignatureAlgorithm"},"subject":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1X509Subject"},"uris":{"items":{"type":"string"},"type":"array"},"usages":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1KeyUsage"},"type":"array"}},"required":["issuerRef","secretName"],"type":"object"};
+const schema255 = {"additionalProperties":false,"properties":{"additionalOutputFormats":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateAdditionalOutputFormat"},"type":"array"},"commonName":{"type":"string"},"dnsNames":{"items":{"type":"string"},"type":"array"},"duration":{"type":"string"},"emailAddresses":{"items":{"type":"string"},"type":"array"},"encodeUsagesInRequest":{"type":"boolean"},"ipAddresses":{"items":{"type":"string"},"type":"array"},"isCA":{"type":"boolean"},"issuerRef":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisMetaV1IssuerReference"},"keystores":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateKeystores"},"literalSubject":{"type":"string"},"nameConstraints":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1NameConstraints"},"otherNames":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1OtherName"},"type":"array"},"privateKey":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificatePrivateKey"},"renewBefore":{"type":"string"},"renewBeforePercentage":{"type":"integer"},"revisionHistoryLimit":{"type":"integer"},"secretName":{"type":"string"},"secretTemplate":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateSecretTemplate"},"signatureAlgorithm":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1SignatureAlgorithm"},"subject":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1X509Subject"},"uris":{"items":{"type":"string"},"type":"array"},"usages":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1KeyUsage"},"type":"array"}},"required":["issuerRef","secretName"],"type":"object"};
 const schema256 = {"additionalProperties":false,"properties":{"type":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateOutputFormatType"}},"required":["type"],"type":"object"};
 const schema257 = {"enum":["DER","CombinedPEM"],"type":"string"};
 
@@ -24743,7 +24743,7 @@ validate675.errors = vErrors;
 return errors === 0;
 }
 
-const schema267 = {"additionalProperties":false,"properties":{"algorithm":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1PrivateKeyAlgorithm"},"encoding":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1PrivateKeyEncoding"},"rotationPolicy":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1PrivateKeyRotationPolicy"},"size":{"type":"number"}},"type":"object"};
+const schema267 = {"additionalProperties":false,"properties":{"algorithm":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1PrivateKeyAlgorithm"},"encoding":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1PrivateKeyEncoding"},"rotationPolicy":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1PrivateKeyRotationPolicy"},"size":{"type":"integer"}},"type":"object"};
 const schema268 = {"enum":["RSA","ECDSA","Ed25519"],"type":"string"};
 
 function validate678(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -24867,8 +24867,9 @@ errors = vErrors.length;
 }
 }
 if(data.size !== undefined){
-if(!(typeof data.size == "number")){
-const err1 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data3 = data.size;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err1 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -25541,8 +25542,9 @@ errors++;
 }
 }
 if(data.renewBeforePercentage !== undefined){
-if(!(typeof data.renewBeforePercentage == "number")){
-const err17 = {instancePath:instancePath+"/renewBeforePercentage",schemaPath:"#/properties/renewBeforePercentage/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data20 = data.renewBeforePercentage;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err17 = {instancePath:instancePath+"/renewBeforePercentage",schemaPath:"#/properties/renewBeforePercentage/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -25553,8 +25555,9 @@ errors++;
 }
 }
 if(data.revisionHistoryLimit !== undefined){
-if(!(typeof data.revisionHistoryLimit == "number")){
-const err18 = {instancePath:instancePath+"/revisionHistoryLimit",schemaPath:"#/properties/revisionHistoryLimit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data21 = data.revisionHistoryLimit;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err18 = {instancePath:instancePath+"/revisionHistoryLimit",schemaPath:"#/properties/revisionHistoryLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -25659,8 +25662,8 @@ validate652.errors = vErrors;
 return errors === 0;
 }
 
-const schema275 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateCondition"},"type":"array"},"failedIssuanceAttempts":{"type":"number"},"lastFailureTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"nextPrivateKeySecretName":{"type":"string"},"notAfter":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"notBefore":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"renewalTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"revision":{"type":"number"}},"type":"object"};
-const schema276 = {"additionalProperties":false,"properties":{"lastTransitionTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"message":{"type":"string"},"observedGeneration":{"type":"number"},"reason":{"type":"string"},"status":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisMetaV1ConditionStatus"},"type":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateConditionType"}},"required":["status","type"],"type":"object"};
+const schema275 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateCondition"},"type":"array"},"failedIssuanceAttempts":{"type":"integer"},"lastFailureTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"nextPrivateKeySecretName":{"type":"string"},"notAfter":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"notBefore":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"renewalTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"revision":{"type":"integer"}},"type":"object"};
+const schema276 = {"additionalProperties":false,"properties":{"lastTransitionTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"message":{"type":"string"},"observedGeneration":{"type":"integer"},"reason":{"type":"string"},"status":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisMetaV1ConditionStatus"},"type":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1CertificateConditionType"}},"required":["status","type"],"type":"object"};
 const schema277 = {"enum":["True","False","Unknown"],"type":"string"};
 
 function validate697(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -25765,8 +25768,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.observedGeneration;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -25855,8 +25859,9 @@ errors++;
 }
 }
 if(data.failedIssuanceAttempts !== undefined){
-if(!(typeof data.failedIssuanceAttempts == "number")){
-const err2 = {instancePath:instancePath+"/failedIssuanceAttempts",schemaPath:"#/properties/failedIssuanceAttempts/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.failedIssuanceAttempts;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err2 = {instancePath:instancePath+"/failedIssuanceAttempts",schemaPath:"#/properties/failedIssuanceAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -25903,8 +25908,9 @@ errors = vErrors.length;
 }
 }
 if(data.revision !== undefined){
-if(!(typeof data.revision == "number")){
-const err4 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data8 = data.revision;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err4 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -28101,7 +28107,7 @@ validate794.errors = vErrors;
 return errors === 0;
 }
 
-const schema316 = {"additionalProperties":false,"properties":{"fsGroup":{"type":"number"},"fsGroupChangePolicy":{"enum":["Always","OnRootMismatch"],"type":"string"},"runAsGroup":{"type":"number"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"number"},"seLinuxOptions":{"$ref":"#/definitions/IIoK8sApiCoreV1SELinuxOptions"},"seccompProfile":{"$ref":"#/definitions/IIoK8sApiCoreV1SeccompProfile"},"supplementalGroups":{"items":{"type":"number"},"type":"array"},"sysctls":{"items":{"$ref":"#/definitions/IIoK8sApiCoreV1Sysctl"},"type":"array"}},"type":"object"};
+const schema316 = {"additionalProperties":false,"properties":{"fsGroup":{"type":"integer"},"fsGroupChangePolicy":{"enum":["Always","OnRootMismatch"],"type":"string"},"runAsGroup":{"type":"integer"},"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer"},"seLinuxOptions":{"$ref":"#/definitions/IIoK8sApiCoreV1SELinuxOptions"},"seccompProfile":{"$ref":"#/definitions/IIoK8sApiCoreV1SeccompProfile"},"supplementalGroups":{"items":{"type":"integer"},"type":"array"},"sysctls":{"items":{"$ref":"#/definitions/IIoK8sApiCoreV1Sysctl"},"type":"array"}},"type":"object"};
 
 function validate798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -28120,8 +28126,9 @@ errors++;
 }
 }
 if(data.fsGroup !== undefined){
-if(!(typeof data.fsGroup == "number")){
-const err1 = {instancePath:instancePath+"/fsGroup",schemaPath:"#/properties/fsGroup/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data0 = data.fsGroup;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err1 = {instancePath:instancePath+"/fsGroup",schemaPath:"#/properties/fsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -28155,8 +28162,9 @@ errors++;
 }
 }
 if(data.runAsGroup !== undefined){
-if(!(typeof data.runAsGroup == "number")){
-const err4 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.runAsGroup;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err4 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -28179,8 +28187,9 @@ errors++;
 }
 }
 if(data.runAsUser !== undefined){
-if(!(typeof data.runAsUser == "number")){
-const err6 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data4 = data.runAsUser;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err6 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -28207,8 +28216,9 @@ let data7 = data.supplementalGroups;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(typeof data7[i0] == "number")){
-const err7 = {instancePath:instancePath+"/supplementalGroups/" + i0,schemaPath:"#/properties/supplementalGroups/items/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data8 = data7[i0];
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err7 = {instancePath:instancePath+"/supplementalGroups/" + i0,schemaPath:"#/properties/supplementalGroups/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -30310,7 +30320,7 @@ validate853.errors = vErrors;
 return errors === 0;
 }
 
-const schema335 = {"additionalProperties":false,"properties":{"lastTransitionTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"message":{"type":"string"},"observedGeneration":{"type":"number"},"reason":{"type":"string"},"status":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisMetaV1ConditionStatus"},"type":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1IssuerConditionType"}},"required":["status","type"],"type":"object"};
+const schema335 = {"additionalProperties":false,"properties":{"lastTransitionTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"message":{"type":"string"},"observedGeneration":{"type":"integer"},"reason":{"type":"string"},"status":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisMetaV1ConditionStatus"},"type":{"$ref":"#/definitions/IComGithubCertManagerCertManagerPkgApisCertmanagerV1IssuerConditionType"}},"required":["status","type"],"type":"object"};
 const schema336 = {"type":"string"};
 
 function validate858(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -30386,8 +30396,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.observedGeneration;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -33072,7 +33083,7 @@ return errors === 0;
 exports.helm_cattle_io_v1_HelmChart = validate923;
 const schema365 = {"$id":"kind:helm.cattle.io/v1/HelmChart","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/HelmChart"};
 const schema366 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"helm.cattle.io/v1","type":"string"},"kind":{"const":"HelmChart","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/HelmChartSpec"},"status":{"$ref":"#/definitions/HelmChartStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema367 = {"additionalProperties":false,"properties":{"authPassCredentials":{"type":"boolean"},"authSecret":{"$ref":"#/definitions/IIoK8sApiCoreV1LocalObjectReference"},"backOffLimit":{"type":"number"},"bootstrap":{"type":"boolean"},"chart":{"type":"string"},"chartContent":{"type":"string"},"createNamespace":{"type":"boolean"},"dockerRegistrySecret":{"$ref":"#/definitions/IIoK8sApiCoreV1LocalObjectReference"},"failurePolicy":{"$ref":"#/definitions/HelmFailurePolicy"},"helmVersion":{"type":"string"},"insecureSkipTLSVerify":{"type":"boolean"},"jobImage":{"type":"string"},"plainHTTP":{"type":"boolean"},"podSecurityContext":{"$ref":"#/definitions/IIoK8sApiCoreV1PodSecurityContext"},"repo":{"type":"string"},"repoCA":{"type":"string"},"repoCAConfigMap":{"$ref":"#/definitions/IIoK8sApiCoreV1LocalObjectReference"},"securityContext":{"$ref":"#/definitions/IIoK8sApiCoreV1SecurityContext"},"set":{"additionalProperties":{"type":["string","number"]},"type":"object"},"takeOwnership":{"type":"boolean"},"targetNamespace":{"type":"string"},"timeout":{"type":"string"},"valuesContent":{"type":"string"},"valuesSecrets":{"items":{"$ref":"#/definitions/HelmValuesSecret"},"type":"array"},"version":{"type":"string"}},"type":"object"};
+const schema367 = {"additionalProperties":false,"properties":{"authPassCredentials":{"type":"boolean"},"authSecret":{"$ref":"#/definitions/IIoK8sApiCoreV1LocalObjectReference"},"backOffLimit":{"type":"integer"},"bootstrap":{"type":"boolean"},"chart":{"type":"string"},"chartContent":{"type":"string"},"createNamespace":{"type":"boolean"},"dockerRegistrySecret":{"$ref":"#/definitions/IIoK8sApiCoreV1LocalObjectReference"},"failurePolicy":{"$ref":"#/definitions/HelmFailurePolicy"},"helmVersion":{"type":"string"},"insecureSkipTLSVerify":{"type":"boolean"},"jobImage":{"type":"string"},"plainHTTP":{"type":"boolean"},"podSecurityContext":{"$ref":"#/definitions/IIoK8sApiCoreV1PodSecurityContext"},"repo":{"type":"string"},"repoCA":{"type":"string"},"repoCAConfigMap":{"$ref":"#/definitions/IIoK8sApiCoreV1LocalObjectReference"},"securityContext":{"$ref":"#/definitions/IIoK8sApiCoreV1SecurityContext"},"set":{"additionalProperties":{"type":["string","number"]},"type":"object"},"takeOwnership":{"type":"boolean"},"targetNamespace":{"type":"string"},"timeout":{"type":"string"},"valuesContent":{"type":"string"},"valuesSecrets":{"items":{"$ref":"#/definitions/HelmValuesSecret"},"type":"array"},"version":{"type":"string"}},"type":"object"};
 const schema368 = {"enum":["abort","reinstall"],"type":"string"};
 
 function validate929(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -33223,8 +33234,9 @@ errors = vErrors.length;
 }
 }
 if(data.backOffLimit !== undefined){
-if(!(typeof data.backOffLimit == "number")){
-const err2 = {instancePath:instancePath+"/backOffLimit",schemaPath:"#/properties/backOffLimit/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.backOffLimit;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err2 = {instancePath:instancePath+"/backOffLimit",schemaPath:"#/properties/backOffLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -33861,7 +33873,7 @@ return errors === 0;
 exports.helm_toolkit_fluxcd_io_v2_HelmRelease = validate948;
 const schema374 = {"$id":"kind:helm.toolkit.fluxcd.io/v2/HelmRelease","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdHelmControllerApiV2HelmRelease"};
 const schema375 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"helm.toolkit.fluxcd.io/v2","type":"string"},"kind":{"const":"HelmRelease","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmReleaseSpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmReleaseStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema376 = {"additionalProperties":false,"properties":{"chart":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplate"},"chartRef":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CrossNamespaceSourceReference"},"commonMetadata":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CommonMetadata"},"dependsOn":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DependencyReference"},"type":"array"},"driftDetection":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DriftDetection"},"healthCheckExprs":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeCustomHealthCheck"},"type":"array"},"install":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Install"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"kubeConfig":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaKubeConfigReference"},"maxHistory":{"type":"number"},"persistentClient":{"type":"boolean"},"postRenderers":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2PostRenderer"},"type":"array"},"releaseName":{"type":"string"},"rollback":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Rollback"},"serviceAccountName":{"type":"string"},"storageNamespace":{"type":"string"},"suspend":{"type":"boolean"},"targetNamespace":{"type":"string"},"test":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Test"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"uninstall":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Uninstall"},"upgrade":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Upgrade"},"values":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"valuesFrom":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaValuesReference"},"type":"array"},"waitStrategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2WaitStrategy"}},"required":["interval"],"type":"object"};
+const schema376 = {"additionalProperties":false,"properties":{"chart":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplate"},"chartRef":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CrossNamespaceSourceReference"},"commonMetadata":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CommonMetadata"},"dependsOn":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DependencyReference"},"type":"array"},"driftDetection":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2DriftDetection"},"healthCheckExprs":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisKustomizeCustomHealthCheck"},"type":"array"},"install":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Install"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"kubeConfig":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaKubeConfigReference"},"maxHistory":{"type":"integer"},"persistentClient":{"type":"boolean"},"postRenderers":{"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2PostRenderer"},"type":"array"},"releaseName":{"type":"string"},"rollback":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Rollback"},"serviceAccountName":{"type":"string"},"storageNamespace":{"type":"string"},"suspend":{"type":"boolean"},"targetNamespace":{"type":"string"},"test":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Test"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"uninstall":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Uninstall"},"upgrade":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Upgrade"},"values":{"$ref":"#/definitions/IIoK8sApiextensionsApiserverPkgApisApiextensionsV1JSON"},"valuesFrom":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaValuesReference"},"type":"array"},"waitStrategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2WaitStrategy"}},"required":["interval"],"type":"object"};
 const schema377 = {"additionalProperties":false,"properties":{"metadata":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplateObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2HelmChartTemplateSpec"}},"required":["spec"],"type":"object"};
 const schema378 = {"additionalProperties":false,"properties":{"annotations":{"additionalProperties":{"type":"string"},"type":"object"},"labels":{"additionalProperties":{"type":"string"},"type":"object"}},"type":"object"};
 
@@ -34985,7 +34997,7 @@ validate980.errors = vErrors;
 return errors === 0;
 }
 
-const schema392 = {"additionalProperties":false,"properties":{"ignoreTestFailures":{"type":"boolean"},"remediateLastFailure":{"type":"boolean"},"retries":{"type":"number"}},"type":"object"};
+const schema392 = {"additionalProperties":false,"properties":{"ignoreTestFailures":{"type":"boolean"},"remediateLastFailure":{"type":"boolean"},"retries":{"type":"integer"}},"type":"object"};
 
 function validate982(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -35028,8 +35040,9 @@ errors++;
 }
 }
 if(data.retries !== undefined){
-if(!(typeof data.retries == "number")){
-const err3 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.retries;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err3 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -36038,7 +36051,7 @@ return errors === 0;
 }
 
 const schema404 = {"additionalProperties":false,"properties":{"cleanupOnFail":{"type":"boolean"},"crds":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2CRDsPolicy"},"disableHooks":{"type":"boolean"},"disableOpenAPIValidation":{"type":"boolean"},"disableSchemaValidation":{"type":"boolean"},"disableTakeOwnership":{"type":"boolean"},"disableWait":{"type":"boolean"},"disableWaitForJobs":{"type":"boolean"},"force":{"type":"boolean"},"preserveValues":{"type":"boolean"},"remediation":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2UpgradeRemediation"},"serverSideApply":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ServerSideApplyMode"},"strategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2UpgradeStrategy"},"timeout":{"type":"string"}},"type":"object"};
-const schema405 = {"additionalProperties":false,"properties":{"ignoreTestFailures":{"type":"boolean"},"remediateLastFailure":{"type":"boolean"},"retries":{"type":"number"},"strategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2RemediationStrategy"}},"type":"object"};
+const schema405 = {"additionalProperties":false,"properties":{"ignoreTestFailures":{"type":"boolean"},"remediateLastFailure":{"type":"boolean"},"retries":{"type":"integer"},"strategy":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2RemediationStrategy"}},"type":"object"};
 const schema406 = {"type":"string"};
 
 function validate1012(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -36100,8 +36113,9 @@ errors++;
 }
 }
 if(data.retries !== undefined){
-if(!(typeof data.retries == "number")){
-const err3 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.retries;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err3 = {instancePath:instancePath+"/retries",schemaPath:"#/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -36711,8 +36725,9 @@ errors = vErrors.length;
 }
 }
 if(data.maxHistory !== undefined){
-if(!(typeof data.maxHistory == "number")){
-const err6 = {instancePath:instancePath+"/maxHistory",schemaPath:"#/properties/maxHistory/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data11 = data.maxHistory;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err6 = {instancePath:instancePath+"/maxHistory",schemaPath:"#/properties/maxHistory/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -36914,9 +36929,9 @@ validate951.errors = vErrors;
 return errors === 0;
 }
 
-const schema411 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"failures":{"type":"number"},"helmChart":{"type":"string"},"history":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Snapshots"},"installFailures":{"type":"number"},"inventory":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ResourceInventory"},"lastAttemptedConfigDigest":{"type":"string"},"lastAttemptedGeneration":{"type":"number"},"lastAttemptedReleaseAction":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ReleaseAction"},"lastAttemptedReleaseActionDuration":{"type":"string"},"lastAttemptedRevision":{"type":"string"},"lastAttemptedRevisionDigest":{"type":"string"},"lastAttemptedValuesChecksum":{"type":"string"},"lastHandledForceAt":{"type":"string"},"lastHandledReconcileAt":{"type":"string"},"lastHandledResetAt":{"type":"string"},"lastReleaseRevision":{"type":"number"},"observedCommonMetadataDigest":{"type":"string"},"observedGeneration":{"type":"number"},"observedPostRenderersDigest":{"type":"string"},"storageNamespace":{"type":"string"},"upgradeFailures":{"type":"number"}},"type":"object"};
+const schema411 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"failures":{"type":"integer"},"helmChart":{"type":"string"},"history":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Snapshots"},"installFailures":{"type":"integer"},"inventory":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ResourceInventory"},"lastAttemptedConfigDigest":{"type":"string"},"lastAttemptedGeneration":{"type":"integer"},"lastAttemptedReleaseAction":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ReleaseAction"},"lastAttemptedReleaseActionDuration":{"type":"string"},"lastAttemptedRevision":{"type":"string"},"lastAttemptedRevisionDigest":{"type":"string"},"lastAttemptedValuesChecksum":{"type":"string"},"lastHandledForceAt":{"type":"string"},"lastHandledReconcileAt":{"type":"string"},"lastHandledResetAt":{"type":"string"},"lastReleaseRevision":{"type":"integer"},"observedCommonMetadataDigest":{"type":"string"},"observedGeneration":{"type":"integer"},"observedPostRenderersDigest":{"type":"string"},"storageNamespace":{"type":"string"},"upgradeFailures":{"type":"integer"}},"type":"object"};
 const schema412 = {"items":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2Snapshot"},"type":"array"};
-const schema413 = {"additionalProperties":false,"properties":{"action":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ReleaseAction"},"apiVersion":{"type":"string"},"appVersion":{"type":"string"},"chartName":{"type":"string"},"chartVersion":{"type":"string"},"configDigest":{"type":"string"},"deleted":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"digest":{"type":"string"},"firstDeployed":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastDeployed":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"name":{"type":"string"},"namespace":{"type":"string"},"ociDigest":{"type":"string"},"status":{"type":"string"},"testHooks":{"additionalProperties":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2TestHookStatus"},"type":"object"},"version":{"type":"number"}},"required":["chartName","chartVersion","configDigest","digest","firstDeployed","lastDeployed","name","namespace","status","version"],"type":"object"};
+const schema413 = {"additionalProperties":false,"properties":{"action":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2ReleaseAction"},"apiVersion":{"type":"string"},"appVersion":{"type":"string"},"chartName":{"type":"string"},"chartVersion":{"type":"string"},"configDigest":{"type":"string"},"deleted":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"digest":{"type":"string"},"firstDeployed":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastDeployed":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"name":{"type":"string"},"namespace":{"type":"string"},"ociDigest":{"type":"string"},"status":{"type":"string"},"testHooks":{"additionalProperties":{"$ref":"#/definitions/IComGithubFluxcdHelmControllerApiV2TestHookStatus"},"type":"object"},"version":{"type":"integer"}},"required":["chartName","chartVersion","configDigest","digest","firstDeployed","lastDeployed","name","namespace","status","version"],"type":"object"};
 const schema414 = {"type":"string"};
 
 function validate1031(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -37276,8 +37291,9 @@ errors++;
 }
 }
 if(data.version !== undefined){
-if(!(typeof data.version == "number")){
-const err22 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data16 = data.version;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err22 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -37511,8 +37527,9 @@ errors++;
 }
 }
 if(data.failures !== undefined){
-if(!(typeof data.failures == "number")){
-const err2 = {instancePath:instancePath+"/failures",schemaPath:"#/properties/failures/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data2 = data.failures;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err2 = {instancePath:instancePath+"/failures",schemaPath:"#/properties/failures/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -37541,8 +37558,9 @@ errors = vErrors.length;
 }
 }
 if(data.installFailures !== undefined){
-if(!(typeof data.installFailures == "number")){
-const err4 = {instancePath:instancePath+"/installFailures",schemaPath:"#/properties/installFailures/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data5 = data.installFailures;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err4 = {instancePath:instancePath+"/installFailures",schemaPath:"#/properties/installFailures/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -37571,8 +37589,9 @@ errors++;
 }
 }
 if(data.lastAttemptedGeneration !== undefined){
-if(!(typeof data.lastAttemptedGeneration == "number")){
-const err6 = {instancePath:instancePath+"/lastAttemptedGeneration",schemaPath:"#/properties/lastAttemptedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data8 = data.lastAttemptedGeneration;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err6 = {instancePath:instancePath+"/lastAttemptedGeneration",schemaPath:"#/properties/lastAttemptedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -37673,8 +37692,9 @@ errors++;
 }
 }
 if(data.lastReleaseRevision !== undefined){
-if(!(typeof data.lastReleaseRevision == "number")){
-const err14 = {instancePath:instancePath+"/lastReleaseRevision",schemaPath:"#/properties/lastReleaseRevision/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data17 = data.lastReleaseRevision;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err14 = {instancePath:instancePath+"/lastReleaseRevision",schemaPath:"#/properties/lastReleaseRevision/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -37697,8 +37717,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err16 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data19 = data.observedGeneration;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err16 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -37733,8 +37754,9 @@ errors++;
 }
 }
 if(data.upgradeFailures !== undefined){
-if(!(typeof data.upgradeFailures == "number")){
-const err19 = {instancePath:instancePath+"/upgradeFailures",schemaPath:"#/properties/upgradeFailures/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data22 = data.upgradeFailures;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+const err19 = {instancePath:instancePath+"/upgradeFailures",schemaPath:"#/properties/upgradeFailures/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -38363,7 +38385,7 @@ validate1052.errors = vErrors;
 return errors === 0;
 }
 
-const schema428 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"latestRef":{"$ref":"#/definitions/IComGithubFluxcdImageReflectorControllerApiV1ImageRef"},"observedGeneration":{"type":"number"},"observedPreviousRef":{"$ref":"#/definitions/IComGithubFluxcdImageReflectorControllerApiV1ImageRef"}},"type":"object"};
+const schema428 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"latestRef":{"$ref":"#/definitions/IComGithubFluxcdImageReflectorControllerApiV1ImageRef"},"observedGeneration":{"type":"integer"},"observedPreviousRef":{"$ref":"#/definitions/IComGithubFluxcdImageReflectorControllerApiV1ImageRef"}},"type":"object"};
 const schema429 = {"additionalProperties":false,"properties":{"digest":{"type":"string"},"name":{"type":"string"},"tag":{"type":"string"}},"required":["name","tag"],"type":"object"};
 
 function validate1070(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -38511,8 +38533,9 @@ errors = vErrors.length;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data4 = data.observedGeneration;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -39000,8 +39023,8 @@ validate1078.errors = vErrors;
 return errors === 0;
 }
 
-const schema435 = {"additionalProperties":false,"properties":{"canonicalImageName":{"type":"string"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"lastScanResult":{"$ref":"#/definitions/IComGithubFluxcdImageReflectorControllerApiV1ScanResult"},"observedExclusionList":{"items":{"type":"string"},"type":"array"},"observedGeneration":{"type":"number"}},"type":"object"};
-const schema436 = {"additionalProperties":false,"properties":{"latestTags":{"items":{"type":"string"},"type":"array"},"revision":{"type":"string"},"scanTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"tagCount":{"type":"number"}},"required":["tagCount"],"type":"object"};
+const schema435 = {"additionalProperties":false,"properties":{"canonicalImageName":{"type":"string"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"lastScanResult":{"$ref":"#/definitions/IComGithubFluxcdImageReflectorControllerApiV1ScanResult"},"observedExclusionList":{"items":{"type":"string"},"type":"array"},"observedGeneration":{"type":"integer"}},"type":"object"};
+const schema436 = {"additionalProperties":false,"properties":{"latestTags":{"items":{"type":"string"},"type":"array"},"revision":{"type":"string"},"scanTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"tagCount":{"type":"integer"}},"required":["tagCount"],"type":"object"};
 
 function validate1089(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -39076,8 +39099,9 @@ errors = vErrors.length;
 }
 }
 if(data.tagCount !== undefined){
-if(!(typeof data.tagCount == "number")){
-const err5 = {instancePath:instancePath+"/tagCount",schemaPath:"#/properties/tagCount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data4 = data.tagCount;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err5 = {instancePath:instancePath+"/tagCount",schemaPath:"#/properties/tagCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -39200,8 +39224,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data7 = data.observedGeneration;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -40148,7 +40173,7 @@ validate1097.errors = vErrors;
 return errors === 0;
 }
 
-const schema450 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastAutomationRunTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastHandledReconcileAt":{"type":"string"},"lastPushCommit":{"type":"string"},"lastPushTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"observedGeneration":{"type":"number"},"observedPolicies":{"$ref":"#/definitions/IComGithubFluxcdImageAutomationControllerApiV1ObservedPolicies"},"observedSourceRevision":{"type":"string"}},"type":"object"};
+const schema450 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastAutomationRunTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastHandledReconcileAt":{"type":"string"},"lastPushCommit":{"type":"string"},"lastPushTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"observedGeneration":{"type":"integer"},"observedPolicies":{"$ref":"#/definitions/IComGithubFluxcdImageAutomationControllerApiV1ObservedPolicies"},"observedSourceRevision":{"type":"string"}},"type":"object"};
 const schema451 = {"additionalProperties":{"$ref":"#/definitions/IComGithubFluxcdImageAutomationControllerApiV1ImageRef"},"type":"object"};
 const schema452 = {"additionalProperties":false,"properties":{"digest":{"type":"string"},"name":{"type":"string"},"tag":{"type":"string"}},"required":["name","tag"],"type":"object"};
 
@@ -40341,8 +40366,9 @@ errors = vErrors.length;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data6 = data.observedGeneration;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -41611,9 +41637,9 @@ validate1134.errors = vErrors;
 return errors === 0;
 }
 
-const schema463 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"history":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaHistory"},"inventory":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1ResourceInventory"},"lastAppliedOriginRevision":{"type":"string"},"lastAppliedRevision":{"type":"string"},"lastAttemptedRevision":{"type":"string"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"number"}},"type":"object"};
+const schema463 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"history":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaHistory"},"inventory":{"$ref":"#/definitions/IComGithubFluxcdKustomizeControllerApiV1ResourceInventory"},"lastAppliedOriginRevision":{"type":"string"},"lastAppliedRevision":{"type":"string"},"lastAttemptedRevision":{"type":"string"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"integer"}},"type":"object"};
 const schema464 = {"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaSnapshot"},"type":"array"};
-const schema465 = {"additionalProperties":false,"properties":{"digest":{"type":"string"},"firstReconciled":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastReconciled":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastReconciledDuration":{"type":"string"},"lastReconciledStatus":{"type":"string"},"metadata":{"additionalProperties":{"type":"string"},"type":"object"},"totalReconciliations":{"type":"number"}},"required":["digest","firstReconciled","lastReconciled","lastReconciledDuration","lastReconciledStatus","totalReconciliations"],"type":"object"};
+const schema465 = {"additionalProperties":false,"properties":{"digest":{"type":"string"},"firstReconciled":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastReconciled":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"lastReconciledDuration":{"type":"string"},"lastReconciledStatus":{"type":"string"},"metadata":{"additionalProperties":{"type":"string"},"type":"object"},"totalReconciliations":{"type":"integer"}},"required":["digest","firstReconciled","lastReconciled","lastReconciledDuration","lastReconciledStatus","totalReconciliations"],"type":"object"};
 
 function validate1158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -41767,8 +41793,9 @@ errors++;
 }
 }
 if(data.totalReconciliations !== undefined){
-if(!(typeof data.totalReconciliations == "number")){
-const err12 = {instancePath:instancePath+"/totalReconciliations",schemaPath:"#/properties/totalReconciliations/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data7 = data.totalReconciliations;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err12 = {instancePath:instancePath+"/totalReconciliations",schemaPath:"#/properties/totalReconciliations/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -42062,8 +42089,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data8 = data.observedGeneration;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -44676,7 +44704,7 @@ validate1242.errors = vErrors;
 return errors === 0;
 }
 
-const schema502 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"number"},"webhookPath":{"type":"string"}},"type":"object"};
+const schema502 = {"additionalProperties":false,"properties":{"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"integer"},"webhookPath":{"type":"string"}},"type":"object"};
 
 function validate1247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -44729,8 +44757,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data3 = data.observedGeneration;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -47485,8 +47514,8 @@ validate1316.errors = vErrors;
 return errors === 0;
 }
 
-const schema531 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"number"},"observedIgnore":{"type":"string"},"url":{"type":"string"}},"type":"object"};
-const schema532 = {"additionalProperties":false,"properties":{"digest":{"type":"string"},"lastUpdateTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"metadata":{"additionalProperties":{"type":"string"},"type":"object"},"path":{"type":"string"},"revision":{"type":"string"},"size":{"type":"number"},"url":{"type":"string"}},"required":["digest","lastUpdateTime","path","revision","url"],"type":"object"};
+const schema531 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"integer"},"observedIgnore":{"type":"string"},"url":{"type":"string"}},"type":"object"};
+const schema532 = {"additionalProperties":false,"properties":{"digest":{"type":"string"},"lastUpdateTime":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Time"},"metadata":{"additionalProperties":{"type":"string"},"type":"object"},"path":{"type":"string"},"revision":{"type":"string"},"size":{"type":"integer"},"url":{"type":"string"}},"required":["digest","lastUpdateTime","path","revision","url"],"type":"object"};
 
 function validate1326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -47624,8 +47653,9 @@ errors++;
 }
 }
 if(data.size !== undefined){
-if(!(typeof data.size == "number")){
-const err11 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data6 = data.size;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err11 = {instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -47720,8 +47750,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data4 = data.observedGeneration;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -48309,7 +48340,7 @@ validate1335.errors = vErrors;
 return errors === 0;
 }
 
-const schema539 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"includedArtifacts":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"number"},"observedIgnore":{"type":"string"},"observedInclude":{"items":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryInclude"},"type":"array"},"observedRecurseSubmodules":{"type":"boolean"},"observedSparseCheckout":{"items":{"type":"string"},"type":"array"},"sourceVerificationMode":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitVerificationMode"}},"type":"object"};
+const schema539 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"includedArtifacts":{"items":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"integer"},"observedIgnore":{"type":"string"},"observedInclude":{"items":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryInclude"},"type":"array"},"observedRecurseSubmodules":{"type":"boolean"},"observedSparseCheckout":{"items":{"type":"string"},"type":"array"},"sourceVerificationMode":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitVerificationMode"}},"type":"object"};
 
 function validate1348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -48390,8 +48421,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data6 = data.observedGeneration;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -49085,7 +49117,7 @@ validate1359.errors = vErrors;
 return errors === 0;
 }
 
-const schema546 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedChartName":{"type":"string"},"observedGeneration":{"type":"number"},"observedSourceArtifactRevision":{"type":"string"},"observedValuesFiles":{"items":{"type":"string"},"type":"array"},"url":{"type":"string"}},"type":"object"};
+const schema546 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedChartName":{"type":"string"},"observedGeneration":{"type":"integer"},"observedSourceArtifactRevision":{"type":"string"},"observedValuesFiles":{"items":{"type":"string"},"type":"array"},"url":{"type":"string"}},"type":"object"};
 
 function validate1368(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -49156,8 +49188,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data5 = data.observedGeneration;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err4 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -49571,7 +49604,7 @@ validate1376.errors = vErrors;
 return errors === 0;
 }
 
-const schema550 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"number"},"url":{"type":"string"}},"type":"object"};
+const schema550 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"integer"},"url":{"type":"string"}},"type":"object"};
 
 function validate1381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -49630,8 +49663,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data4 = data.observedGeneration;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -50171,7 +50205,7 @@ validate1389.errors = vErrors;
 return errors === 0;
 }
 
-const schema556 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"number"},"observedIgnore":{"type":"string"},"observedLayerSelector":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCILayerSelector"},"url":{"type":"string"}},"type":"object"};
+const schema556 = {"additionalProperties":false,"properties":{"artifact":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaArtifact"},"conditions":{"items":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1Condition"},"type":"array"},"lastHandledReconcileAt":{"type":"string"},"observedGeneration":{"type":"integer"},"observedIgnore":{"type":"string"},"observedLayerSelector":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCILayerSelector"},"url":{"type":"string"}},"type":"object"};
 
 function validate1399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -50230,8 +50264,9 @@ errors++;
 }
 }
 if(data.observedGeneration !== undefined){
-if(!(typeof data.observedGeneration == "number")){
-const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "number"},message:"must be number"};
+let data4 = data.observedGeneration;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err3 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }

@@ -178,6 +178,11 @@ const invalid: readonly Case[] = [
     expect: [{ code: 'E_SCHEMA_ENUM', path: 'spec.cluster.size', expected: 'small, medium, large' }],
   },
   {
+    name: 'fractional retries in a HelmRelease (CRD int64)',
+    object: () => { const o = fixture('HelmRelease'); o.spec.install.remediation.retries = 2.5; return o; },
+    expect: [{ code: 'E_SCHEMA_TYPE', path: 'spec.install.remediation.retries', expected: 'integer' }],
+  },
+  {
     name: 'Flux interval with a space (CRD duration pattern)',
     object: () => { const o = fixture('Kustomization'); o.spec.interval = '10 m'; return o; },
     expect: [{ code: 'E_SCHEMA_PATTERN', path: 'spec.interval', found: 'string "10 m"' }],
