@@ -30,21 +30,29 @@ const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 /** Go duration without hours: Flux source and notification timeouts. */
 const SHORT_DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m))+$';
 
+const GIT_URL = '^(http|https|ssh)://.*$';
+const HELM_URL = '^(http|https|oci)://.*$';
+const OCI_URL = '^oci://.*$';
+
 /** What a pattern means, for the finding's hint (copied into schemas/k8s/index.json). */
 export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [DURATION]: 'a Go duration such as 30s, 10m, 1h or 1h30m (units ms, s, m, h; no spaces)',
   [SHORT_DURATION]: 'a Go duration such as 60s or 5m (units ms, s, m; hours are not accepted here)',
+  [GIT_URL]: 'an http://, https:// or ssh:// URL (scp-like git@host:org/repo is not accepted: write ssh://git@host/org/repo)',
+  [HELM_URL]: 'an http://, https:// or oci:// URL',
+  [OCI_URL]: 'an oci:// URL',
 };
 
 /**
  * The Flux CRDs validate durations with a pattern; @kubernetes-models/flux-cd's types drop patterns,
  * so they are restored here from the controllers' API types (fluxcd/*-controller `api/v1*` Pattern
- * markers: intervals `(ms|s|m|h)`, source and notification timeouts `(ms|s|m)`).
+ * markers: intervals `(ms|s|m|h)`, source and notification timeouts `(ms|s|m)`; source URL schemes,
+ * which the package's compiled validators also check).
  */
-const fluxSource = (definition: string): SchemaOverride => ({
+const fluxSource = (definition: string, url?: string): SchemaOverride => ({
   definition,
-  patterns: { interval: DURATION, timeout: SHORT_DURATION },
-  why: 'source-controller: interval and timeout Pattern markers',
+  patterns: { interval: DURATION, timeout: SHORT_DURATION, ...(url === undefined ? {} : { url }) },
+  why: 'source-controller api/v1: interval, timeout (and url) Pattern markers',
 });
 
 export const SCHEMA_OVERRIDES: readonly SchemaOverride[] = [
@@ -58,9 +66,9 @@ export const SCHEMA_OVERRIDES: readonly SchemaOverride[] = [
     patterns: { interval: DURATION, timeout: DURATION },
     why: 'helm-controller api/v2: interval and timeout Pattern markers',
   },
-  fluxSource('IComGithubFluxcdSourceControllerApiV1GitRepositorySpec'),
-  fluxSource('IComGithubFluxcdSourceControllerApiV1HelmRepositorySpec'),
-  fluxSource('IComGithubFluxcdSourceControllerApiV1OCIRepositorySpec'),
+  fluxSource('IComGithubFluxcdSourceControllerApiV1GitRepositorySpec', GIT_URL),
+  fluxSource('IComGithubFluxcdSourceControllerApiV1HelmRepositorySpec', HELM_URL),
+  fluxSource('IComGithubFluxcdSourceControllerApiV1OCIRepositorySpec', OCI_URL),
   fluxSource('IComGithubFluxcdSourceControllerApiV1BucketSpec'),
   {
     definition: 'IComGithubFluxcdNotificationControllerApiV1beta3ProviderSpec',
@@ -71,6 +79,11 @@ export const SCHEMA_OVERRIDES: readonly SchemaOverride[] = [
     definition: 'FluxInstanceSync',
     patterns: { interval: DURATION },
     why: 'flux-operator api/v1 Sync.Interval Pattern marker',
+  },
+  {
+    definition: 'FluxInstanceDistribution',
+    patterns: { artifact: OCI_URL },
+    why: 'flux-operator api/v1 Distribution.Artifact Pattern marker',
   },
   {
     definition: 'IIoK8sApiCoreV1Container',

@@ -32033,7 +32033,8 @@ validate903.errors = vErrors;
 return errors === 0;
 }
 
-const schema357 = {"additionalProperties":false,"properties":{"artifact":{"type":"string"},"artifactPullSecret":{"type":"string"},"imagePullSecret":{"type":"string"},"registry":{"type":"string"},"variant":{"enum":["","upstream-alpine","enterprise-alpine","enterprise-distroless","enterprise-distroless-fips"],"type":"string"},"version":{"type":"string"}},"required":["version","registry"],"type":"object"};
+const schema357 = {"additionalProperties":false,"properties":{"artifact":{"pattern":"^oci://.*$","type":"string"},"artifactPullSecret":{"type":"string"},"imagePullSecret":{"type":"string"},"registry":{"type":"string"},"variant":{"enum":["","upstream-alpine","enterprise-alpine","enterprise-distroless","enterprise-distroless-fips"],"type":"string"},"version":{"type":"string"}},"required":["version","registry"],"type":"object"};
+const pattern0 = new RegExp("^oci://.*$", "u");
 
 function validate905(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32072,8 +32073,10 @@ errors++;
 }
 }
 if(data.artifact !== undefined){
-if(typeof data.artifact !== "string"){
-const err3 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data0 = data.artifact;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err3 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/pattern",keyword:"pattern",params:{pattern: "^oci://.*$"},message:"must match pattern \""+"^oci://.*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -32083,9 +32086,8 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.artifactPullSecret !== undefined){
-if(typeof data.artifactPullSecret !== "string"){
-const err4 = {instancePath:instancePath+"/artifactPullSecret",schemaPath:"#/properties/artifactPullSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err4 = {instancePath:instancePath+"/artifact",schemaPath:"#/properties/artifact/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -32095,9 +32097,9 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.imagePullSecret !== undefined){
-if(typeof data.imagePullSecret !== "string"){
-const err5 = {instancePath:instancePath+"/imagePullSecret",schemaPath:"#/properties/imagePullSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.artifactPullSecret !== undefined){
+if(typeof data.artifactPullSecret !== "string"){
+const err5 = {instancePath:instancePath+"/artifactPullSecret",schemaPath:"#/properties/artifactPullSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -32107,9 +32109,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.registry !== undefined){
-if(typeof data.registry !== "string"){
-const err6 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.imagePullSecret !== undefined){
+if(typeof data.imagePullSecret !== "string"){
+const err6 = {instancePath:instancePath+"/imagePullSecret",schemaPath:"#/properties/imagePullSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -32119,10 +32121,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.variant !== undefined){
-let data4 = data.variant;
-if(typeof data4 !== "string"){
-const err7 = {instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.registry !== undefined){
+if(typeof data.registry !== "string"){
+const err7 = {instancePath:instancePath+"/registry",schemaPath:"#/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -32131,8 +32132,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!(((((data4 === "") || (data4 === "upstream-alpine")) || (data4 === "enterprise-alpine")) || (data4 === "enterprise-distroless")) || (data4 === "enterprise-distroless-fips"))){
-const err8 = {instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/enum",keyword:"enum",params:{allowedValues: schema357.properties.variant.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.variant !== undefined){
+let data4 = data.variant;
+if(typeof data4 !== "string"){
+const err8 = {instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -32141,10 +32145,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.version !== undefined){
-if(typeof data.version !== "string"){
-const err9 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((((data4 === "") || (data4 === "upstream-alpine")) || (data4 === "enterprise-alpine")) || (data4 === "enterprise-distroless")) || (data4 === "enterprise-distroless-fips"))){
+const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/properties/variant/enum",keyword:"enum",params:{allowedValues: schema357.properties.variant.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -32154,14 +32156,26 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.version !== undefined){
+if(typeof data.version !== "string"){
+const err10 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -32586,7 +32600,7 @@ return errors === 0;
 }
 
 const schema363 = {"additionalProperties":false,"properties":{"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"kind":{"enum":["OCIRepository","GitRepository","Bucket"],"type":"string"},"name":{"type":"string"},"path":{"type":"string"},"provider":{"enum":["generic","aws","azure","gcp","github"],"type":"string"},"pullSecret":{"type":"string"},"ref":{"type":"string"},"url":{"type":"string"}},"required":["kind","url","ref","path"],"type":"object"};
-const pattern0 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+const pattern1 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 
 function validate917(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -32647,7 +32661,7 @@ errors++;
 if(data.interval !== undefined){
 let data0 = data.interval;
 if(typeof data0 === "string"){
-if(!pattern0.test(data0)){
+if(!pattern1.test(data0)){
 const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -36696,7 +36710,7 @@ errors = vErrors.length;
 if(data.interval !== undefined){
 let data9 = data.interval;
 if(typeof data9 === "string"){
-if(!pattern0.test(data9)){
+if(!pattern1.test(data9)){
 const err4 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -36846,7 +36860,7 @@ errors = vErrors.length;
 if(data.timeout !== undefined){
 let data22 = data.timeout;
 if(typeof data22 === "string"){
-if(!pattern0.test(data22)){
+if(!pattern1.test(data22)){
 const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -41414,7 +41428,7 @@ errors++;
 if(data.interval !== undefined){
 let data15 = data.interval;
 if(typeof data15 === "string"){
-if(!pattern0.test(data15)){
+if(!pattern1.test(data15)){
 const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -41521,7 +41535,7 @@ errors++;
 if(data.retryInterval !== undefined){
 let data24 = data.retryInterval;
 if(typeof data24 === "string"){
-if(!pattern0.test(data24)){
+if(!pattern1.test(data24)){
 const err21 = {instancePath:instancePath+"/retryInterval",schemaPath:"#/properties/retryInterval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
@@ -41588,7 +41602,7 @@ errors++;
 if(data.timeout !== undefined){
 let data29 = data.timeout;
 if(typeof data29 === "string"){
-if(!pattern0.test(data29)){
+if(!pattern1.test(data29)){
 const err26 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -45266,7 +45280,7 @@ exports.notification_toolkit_fluxcd_io_v1beta3_Provider = validate1259;
 const schema506 = {"$id":"kind:notification.toolkit.fluxcd.io/v1beta3/Provider","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdNotificationControllerApiV1beta3Provider"};
 const schema507 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"notification.toolkit.fluxcd.io/v1beta3","type":"string"},"kind":{"const":"Provider","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdNotificationControllerApiV1beta3ProviderSpec"}},"required":["apiVersion","kind"],"type":"object"};
 const schema508 = {"additionalProperties":false,"properties":{"address":{"type":"string"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"channel":{"type":"string"},"commitStatusExpr":{"type":"string"},"interval":{"type":"string"},"proxy":{"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"type":{"enum":["slack","discord","msteams","rocket","generic","generic-hmac","github","gitlab","gitea","giteapullrequestcomment","bitbucketserver","bitbucket","azuredevops","googlechat","googlepubsub","webex","sentry","azureeventhub","telegram","lark","matrix","opsgenie","alertmanager","grafana","githubdispatch","githubpullrequestcomment","gitlabmergerequestcomment","pagerduty","datadog","nats","zulip","otel"],"type":"string"},"username":{"type":"string"}},"required":["type"],"type":"object"};
-const pattern6 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m))+$", "u");
+const pattern7 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m))+$", "u");
 
 function validate1262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -45399,7 +45413,7 @@ errors++;
 if(data.timeout !== undefined){
 let data10 = data.timeout;
 if(typeof data10 === "string"){
-if(!pattern6.test(data10)){
+if(!pattern7.test(data10)){
 const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -47363,7 +47377,7 @@ errors++;
 if(data.interval !== undefined){
 let data5 = data.interval;
 if(typeof data5 === "string"){
-if(!pattern0.test(data5)){
+if(!pattern1.test(data5)){
 const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err8];
@@ -47477,7 +47491,7 @@ errors++;
 if(data.timeout !== undefined){
 let data14 = data.timeout;
 if(typeof data14 === "string"){
-if(!pattern6.test(data14)){
+if(!pattern7.test(data14)){
 const err16 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -47933,7 +47947,7 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_GitRepository = validate1332;
 const schema533 = {"$id":"kind:source.toolkit.fluxcd.io/v1/GitRepository","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepository"};
 const schema534 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"GitRepository","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositorySpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema535 = {"additionalProperties":false,"properties":{"ignore":{"type":"string"},"include":{"items":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryInclude"},"type":"array"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"provider":{"enum":["generic","azure","github"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"recurseSubmodules":{"type":"boolean"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"sparseCheckout":{"items":{"type":"string"},"type":"array"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"url":{"type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryVerification"}},"required":["interval","url"],"type":"object"};
+const schema535 = {"additionalProperties":false,"properties":{"ignore":{"type":"string"},"include":{"items":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryInclude"},"type":"array"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"provider":{"enum":["generic","azure","github"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"recurseSubmodules":{"type":"boolean"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"sparseCheckout":{"items":{"type":"string"},"type":"array"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"url":{"pattern":"^(http|https|ssh)://.*$","type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1GitRepositoryVerification"}},"required":["interval","url"],"type":"object"};
 const schema536 = {"additionalProperties":false,"properties":{"fromPath":{"type":"string"},"repository":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"toPath":{"type":"string"}},"required":["repository"],"type":"object"};
 
 function validate1336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -48081,6 +48095,7 @@ validate1342.errors = vErrors;
 return errors === 0;
 }
 
+const pattern12 = new RegExp("^(http|https|ssh)://.*$", "u");
 
 function validate1335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -48155,7 +48170,7 @@ errors++;
 if(data.interval !== undefined){
 let data3 = data.interval;
 if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
+if(!pattern1.test(data3)){
 const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -48285,7 +48300,7 @@ errors++;
 if(data.timeout !== undefined){
 let data13 = data.timeout;
 if(typeof data13 === "string"){
-if(!pattern6.test(data13)){
+if(!pattern7.test(data13)){
 const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -48308,13 +48323,26 @@ errors++;
 }
 }
 if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err16 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data14 = data.url;
+if(typeof data14 === "string"){
+if(!pattern12.test(data14)){
+const err16 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^(http|https|ssh)://.*$"},message:"must match pattern \""+"^(http|https|ssh)://.*$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -48327,12 +48355,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err18];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -49399,7 +49427,8 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_HelmRepository = validate1373;
 const schema547 = {"$id":"kind:source.toolkit.fluxcd.io/v1/HelmRepository","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1HelmRepository"};
 const schema548 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"HelmRepository","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1HelmRepositorySpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1HelmRepositoryStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema549 = {"additionalProperties":false,"properties":{"accessFrom":{"$ref":"#/definitions/IComGithubFluxcdPkgApisAclAccessFrom"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"passCredentials":{"type":"boolean"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"type":{"enum":["default","oci"],"type":"string"},"url":{"type":"string"}},"required":["url"],"type":"object"};
+const schema549 = {"additionalProperties":false,"properties":{"accessFrom":{"$ref":"#/definitions/IComGithubFluxcdPkgApisAclAccessFrom"},"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"passCredentials":{"type":"boolean"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"type":{"enum":["default","oci"],"type":"string"},"url":{"pattern":"^(http|https|oci)://.*$","type":"string"}},"required":["url"],"type":"object"};
+const pattern15 = new RegExp("^(http|https|oci)://.*$", "u");
 
 function validate1376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -49454,7 +49483,7 @@ errors++;
 if(data.interval !== undefined){
 let data3 = data.interval;
 if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
+if(!pattern1.test(data3)){
 const err3 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -49532,7 +49561,7 @@ errors++;
 if(data.timeout !== undefined){
 let data8 = data.timeout;
 if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
+if(!pattern7.test(data8)){
 const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -49578,8 +49607,10 @@ errors++;
 }
 }
 if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data10 = data.url;
+if(typeof data10 === "string"){
+if(!pattern15.test(data10)){
+const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^(http|https|oci)://.*$"},message:"must match pattern \""+"^(http|https|oci)://.*$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -49589,14 +49620,25 @@ vErrors.push(err13);
 errors++;
 }
 }
-}
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -49834,7 +49876,7 @@ return errors === 0;
 exports.source_toolkit_fluxcd_io_v1_OCIRepository = validate1386;
 const schema551 = {"$id":"kind:source.toolkit.fluxcd.io/v1/OCIRepository","$ref":"https://pi-gitops.invalid/schemas/k8s/definitions.json#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepository"};
 const schema552 = {"additionalProperties":false,"properties":{"apiVersion":{"const":"source.toolkit.fluxcd.io/v1","type":"string"},"kind":{"const":"OCIRepository","type":"string"},"metadata":{"$ref":"#/definitions/IIoK8sApimachineryPkgApisMetaV1ObjectMeta"},"spec":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositorySpec"},"status":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryStatus"}},"required":["apiVersion","kind"],"type":"object"};
-const schema553 = {"additionalProperties":false,"properties":{"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ignore":{"type":"string"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"layerSelector":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCILayerSelector"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"url":{"type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryVerification"}},"required":["interval","url"],"type":"object"};
+const schema553 = {"additionalProperties":false,"properties":{"certSecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ignore":{"type":"string"},"insecure":{"type":"boolean"},"interval":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","type":"string"},"layerSelector":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCILayerSelector"},"provider":{"enum":["generic","aws","azure","gcp"],"type":"string"},"proxySecretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"ref":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryRef"},"secretRef":{"$ref":"#/definitions/IComGithubFluxcdPkgApisMetaLocalObjectReference"},"serviceAccountName":{"type":"string"},"suspend":{"type":"boolean"},"timeout":{"pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$","type":"string"},"url":{"pattern":"^oci://.*$","type":"string"},"verify":{"$ref":"#/definitions/IComGithubFluxcdSourceControllerApiV1OCIRepositoryVerification"}},"required":["interval","url"],"type":"object"};
 const schema554 = {"additionalProperties":false,"properties":{"mediaType":{"type":"string"},"operation":{"enum":["extract","copy"],"type":"string"}},"type":"object"};
 
 function validate1391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -50054,7 +50096,7 @@ errors++;
 if(data.interval !== undefined){
 let data3 = data.interval;
 if(typeof data3 === "string"){
-if(!pattern0.test(data3)){
+if(!pattern1.test(data3)){
 const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -50150,7 +50192,7 @@ errors++;
 if(data.timeout !== undefined){
 let data11 = data.timeout;
 if(typeof data11 === "string"){
-if(!pattern6.test(data11)){
+if(!pattern7.test(data11)){
 const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m))+$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -50173,13 +50215,26 @@ errors++;
 }
 }
 if(data.url !== undefined){
-if(typeof data.url !== "string"){
-const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data12 = data.url;
+if(typeof data12 === "string"){
+if(!pattern0.test(data12)){
+const err13 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/pattern",keyword:"pattern",params:{pattern: "^oci://.*$"},message:"must match pattern \""+"^oci://.*$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
 }
 errors++;
 }
@@ -50192,12 +50247,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err15];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err15);
 }
 errors++;
 }

@@ -193,6 +193,11 @@ const invalid: readonly Case[] = [
     expect: [{ code: 'E_SCHEMA_PATTERN', path: 'spec.timeout', hint: 'expected a Go duration such as 60s or 5m (units ms, s, m; hours are not accepted here)' }],
   },
   {
+    name: 'scp-like Git URL that source-controller rejects',
+    object: () => { const o = fixture('GitRepository'); o.spec.url = 'git@github.com:example/pi-fleet.git'; return o; },
+    expect: [{ code: 'E_SCHEMA_PATTERN', path: 'spec.url', expected: 'an http://, https:// or ssh:// URL (scp-like git@host:org/repo is not accepted: write ssh://git@host/org/repo)' }],
+  },
+  {
     name: 'removed apiVersion (apps/v1beta1)',
     object: () => ({ ...fixture('Deployment'), apiVersion: 'apps/v1beta1' }),
     expect: [{ code: 'E_SCHEMA_MISSING', path: 'apiVersion', expected: 'apps/v1', found: 'apps/v1beta1' }],
