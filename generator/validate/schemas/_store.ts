@@ -39,6 +39,7 @@ export interface SchemaNode {
   readonly additionalProperties?: boolean | SchemaNode;
   readonly items?: SchemaNode;
   readonly anyOf?: readonly SchemaNode[];
+  readonly required?: readonly string[];
 }
 
 /** An ajv-compiled validator as standalone code exports it. */
