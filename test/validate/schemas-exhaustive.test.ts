@@ -91,3 +91,21 @@ describe('schemas stage, exhaustively over the valid fixture', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('schemas stage on arbitrary input', () => {
+  it('returns findings and never throws, whatever the built documents hold', async () => {
+    const fc = await import('fast-check');
+    const kinds = objects.map((o) => [String(o.apiVersion), String(o.kind)] as const);
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.anything(), fc.anything(), ([apiVersion, kind], spec, metadata) => {
+        const findings = checkObjectSchemas([
+          { object: { apiVersion, kind, metadata, spec } as Record<string, unknown>, fluxPath: 'x' },
+          { object: spec as Record<string, unknown>, fluxPath: 'y' },
+        ]);
+        expect(Array.isArray(findings)).toBe(true);
+        for (const finding of findings) expect(finding.code).toMatch(/^E_SCHEMA_[A-Z_]+$/);
+      }),
+      { numRuns: 500, seed: 4 },
+    );
+  });
+});
