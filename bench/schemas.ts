@@ -2,7 +2,7 @@
  * Benchmark of the schemas stage: objects per second over realistic objects (the valid fixture:
  * restricted Deployments, StatefulSets, Flux, K3s, cert-manager …, repeated with distinct names).
  * Target (issue 4): schema + reference + policy stages ≥ 10,000 objects/s together, so this stage alone
- * must be well above that. Cold = first call, loading the precompiled validators (schemas/k8s/validators.cjs); warm = steady state.
+ * must be well above that. Cold = first call, loading the precompiled validators (schemas/k8s/validators/*.cjs); warm = steady state.
  * Run: `npx tsx bench/schemas.ts [objects]`; `benchSchemas()` is exported for bench/run.ts.
  */
 import { readFileSync } from 'node:fs';

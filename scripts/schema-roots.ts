@@ -49,6 +49,12 @@ export const SCHEMA_ROOTS: readonly SchemaRoot[] = [
   ...['Certificate', 'CertificateRequest', 'ClusterIssuer', 'Issuer'].map((kind) => ({
     apiVersion: 'cert-manager.io/v1', kind, module: `@kubernetes-models/cert-manager/cert-manager.io/v1/${kind}`,
   })),
+  ...['Alertmanager', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusRule', 'ServiceMonitor'].map((kind) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind, module: `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`,
+  })),
+  ...['IngressRoute', 'IngressRouteTCP', 'Middleware', 'MiddlewareTCP', 'ServersTransport', 'TLSOption', 'TraefikService'].map((kind) => ({
+    apiVersion: 'traefik.io/v1alpha1', kind, module: `@kubernetes-models/traefik/traefik.io/v1alpha1/${kind}`,
+  })),
   { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'FluxInstance', module: './crd-types/flux-operator.js', type: 'FluxInstance' },
   { apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', module: './crd-types/k3s-helm.js', type: 'HelmChart' },
   { apiVersion: 'helm.cattle.io/v1', kind: 'HelmChartConfig', module: './crd-types/k3s-helm.js', type: 'HelmChartConfig' },

@@ -21,8 +21,8 @@ function check(object: Record<string, unknown>, source?: BuiltObject['source']):
 
 describe('schemas stage: valid objects', () => {
   it('accepts every hand-written object of the kinds the generator renders', () => {
-    // Given 38 realistic objects (restricted pods, StatefulSet claims, HPA v2, Flux, K3s, cert-manager, FluxInstance)
-    expect(valid.length).toBeGreaterThanOrEqual(38);
+    // Given 42 realistic objects (restricted pods, StatefulSet claims, HPA v2, Flux, K3s, cert-manager, Prometheus Operator, Traefik, FluxInstance)
+    expect(valid.length).toBeGreaterThanOrEqual(42);
     // When / Then
     expect(checkObjectSchemas(valid.map((object) => ({ object, fluxPath: 'x' })))).toEqual([]);
   });
@@ -295,18 +295,20 @@ describe('schemas stage: versions and caching', () => {
     const store = new SchemaStore({
       index: () => read('index.json') as ReturnType<SchemaFiles['index']>,
       bundle: () => read('definitions.json') as ReturnType<SchemaFiles['bundle']>,
-      validators: () => (loads.push('validators.cjs'), createRequire(import.meta.url)('../../schemas/k8s/validators.cjs')),
+      validators: (family) => (loads.push(`validators/${family}.cjs`), createRequire(import.meta.url)(`../../schemas/k8s/validators/${family}.cjs`)),
     });
     const first = store.validator('v1', 'Service');
     expect(typeof first).toBe('function');
     expect(store.validator('v1', 'Service')).toBe(first);
     expect(store.validator('apps/v1', 'Deployment')).not.toBe(first);
     expect(store.validator('v1', 'Nope')).toBeUndefined();
-    // The definitions bundle is only read to explain an error.
-    expect(loads).toEqual(['index.json', 'validators.cjs']);
+    expect(typeof store.validator('helm.toolkit.fluxcd.io/v2', 'HelmRelease')).toBe('function');
+    expect(typeof store.validator('fluxcd.controlplane.io/v1', 'FluxInstance')).toBe('function');
+    // Only the families used are loaded; the definitions bundle is only read to explain an error.
+    expect(loads).toEqual(['index.json', 'validators/kubernetes.cjs', 'validators/flux.cjs']);
     const service = fixture('Service');
     service.spec.selectr = {};
     expect(createSchemaCheck({ store })([{ object: service, fluxPath: 'x' }])).toMatchObject([{ hint: 'did you mean "selector"?' }]);
-    expect(loads).toEqual(['index.json', 'validators.cjs', 'definitions.json']);
+    expect(loads).toEqual(['index.json', 'validators/kubernetes.cjs', 'validators/flux.cjs', 'definitions.json']);
   });
 });

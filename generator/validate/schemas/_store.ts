@@ -12,9 +12,21 @@ export const SCHEMA_BUNDLE_ID = 'https://pi-gitops.invalid/schemas/k8s/definitio
  */
 export const AJV_OPTIONS = { strict: false, allErrors: true, allowUnionTypes: true, inlineRefs: false } as const;
 
-/** Export name of a kind's validator in validators.cjs: `apps/v1/Deployment` → `apps_v1_Deployment`. */
+/** Export name of a kind's validator: `apps/v1/Deployment` → `apps_v1_Deployment`. */
 export function exportName(key: string): string {
   return key.replace(/[^A-Za-z0-9]/g, '_');
+}
+
+/**
+ * Which precompiled module (schemas/k8s/validators/<family>.cjs) holds an apiVersion's validators:
+ * one per API family, so a run loads only the families its objects use (built-in Kubernetes and
+ * Flux always; Prometheus Operator or Traefik only when rendered).
+ */
+export function validatorFamily(apiVersion: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (group === '' || !group.includes('.') || group.endsWith('.k8s.io')) return 'kubernetes';
+  if (group.endsWith('.fluxcd.io') || group === 'fluxcd.controlplane.io') return 'flux';
+  return group.replace(/[^A-Za-z0-9.-]/g, '_');
 }
 
 /** schemas/k8s/index.json, written by scripts/gen-schemas.ts. */
@@ -52,20 +64,20 @@ export interface CompiledValidator {
 export interface SchemaFiles {
   index(): SchemaIndex;
   bundle(): SchemaBundle;
-  validators(): Readonly<Record<string, CompiledValidator>>;
+  validators(family: string): Readonly<Record<string, CompiledValidator>>;
 }
 
 const committedFiles: SchemaFiles = {
   index: () => require('../../../schemas/k8s/index.json') as SchemaIndex,
   bundle: () => require('../../../schemas/k8s/definitions.json') as SchemaBundle,
-  validators: () => require('../../../schemas/k8s/validators.cjs') as Record<string, CompiledValidator>,
+  validators: (family) => require(`../../../schemas/k8s/validators/${family}.cjs`) as Record<string, CompiledValidator>,
 };
 
-/** The committed schemas and their precompiled validators, each loaded once, on first use. */
+/** The committed schemas and their precompiled validators, each file loaded once, on first use. */
 export class SchemaStore {
   private loadedIndex: SchemaIndex | undefined;
   private loadedBundle: SchemaBundle | undefined;
-  private loadedValidators: Readonly<Record<string, CompiledValidator>> | undefined;
+  private readonly loadedValidators = new Map<string, Readonly<Record<string, CompiledValidator>>>();
 
   constructor(private readonly files: SchemaFiles = committedFiles) {}
 
@@ -84,8 +96,13 @@ export class SchemaStore {
   validator(apiVersion: string, kind: string): CompiledValidator | undefined {
     const key = `${apiVersion}/${kind}`;
     if (!Object.hasOwn(this.schemaIndex().kinds, key)) return undefined;
-    this.loadedValidators ??= this.files.validators();
-    return this.loadedValidators[exportName(key)];
+    const family = validatorFamily(apiVersion);
+    let module = this.loadedValidators.get(family);
+    if (!module) {
+      module = this.files.validators(family);
+      this.loadedValidators.set(family, module);
+    }
+    return module[exportName(key)];
   }
 
   /** The definition a kind's objects are validated against. */
