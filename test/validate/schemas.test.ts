@@ -261,6 +261,16 @@ describe('schemas stage: invalid objects', () => {
     expect(finding?.message).toBe('Deployment/iot/api: spec.replica: unknown field "replica"');
   });
 
+  it('names the schema Kubernetes version when an unknown field has no near match', () => {
+    const o = fixture('Deployment');
+    o.spec.template.spec.somethingFromKubernetes136 = true;
+    expect(check(o)).toMatchObject([{
+      code: 'E_SCHEMA_UNKNOWN_FIELD',
+      path: 'spec.template.spec.somethingFromKubernetes136',
+      hint: `not a field of this object in the Kubernetes ${schemaKubernetesVersion()} / CRD schema`,
+    }]);
+  });
+
   it('reports every problem of an object, not only the first', () => {
     const o = fixture('Deployment');
     o.spec.replicas = 'two';
