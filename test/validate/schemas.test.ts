@@ -46,6 +46,13 @@ describe('schemas stage: valid objects', () => {
     expect([...check(release), ...check(configMap)]).toEqual([]);
   });
 
+  it('accepts RBAC path-segment names and prefixed label keys', () => {
+    const role = fixture('ClusterRole');
+    role.metadata.name = 'system:pi-gitops:node-reader';
+    role.metadata.labels = { 'rbac.authorization.k8s.io/aggregate-to-view': 'true', 'app.kubernetes.io/part-of': '' };
+    expect(check(role)).toEqual([]);
+  });
+
   it('accepts Quantity and IntOrString as numbers or strings, and explicit nulls', () => {
     const deployment = fixture('Deployment');
     deployment.spec.template.spec.containers[0].resources.limits = { cpu: 0.5, memory: 268435456 };
@@ -236,6 +243,26 @@ const invalid: readonly Case[] = [
       },
     }),
     expect: [{ code: 'E_SCHEMA_UNKNOWN_FIELD', path: 'spec.preserveUnknownField', hint: 'did you mean "preserveUnknownFields"?' }],
+  },
+  {
+    name: 'object without metadata (the API server requires a name)',
+    object: () => { const o = fixture('ConfigMap'); delete o.metadata; return o; },
+    expect: [{ code: 'E_SCHEMA_REQUIRED', path: 'metadata' }],
+  },
+  {
+    name: 'Deployment name with upper case and an underscore',
+    object: () => { const o = fixture('Deployment'); o.metadata.name = 'API_Server'; return o; },
+    expect: [{ code: 'E_SCHEMA_NAME', path: 'metadata.name', found: 'API_Server' }],
+  },
+  {
+    name: 'Service name with a dot (Services need a DNS-1123 label)',
+    object: () => { const o = fixture('Service'); o.metadata.name = 'api.v2'; return o; },
+    expect: [{ code: 'E_SCHEMA_NAME', path: 'metadata.name' }],
+  },
+  {
+    name: 'pod template label value with a space',
+    object: () => { const o = fixture('Deployment'); o.spec.template.metadata.labels.tier = 'back end'; return o; },
+    expect: [{ code: 'E_SCHEMA_LABEL', path: 'spec.template.metadata.labels.tier', found: 'back end' }],
   },
   {
     name: 'an object without kind',

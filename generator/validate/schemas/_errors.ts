@@ -11,6 +11,8 @@ export const SCHEMA_CODES = {
   constraint: 'E_SCHEMA_CONSTRAINT',
   pattern: 'E_SCHEMA_PATTERN',
   missing: 'E_SCHEMA_MISSING',
+  name: 'E_SCHEMA_NAME',
+  label: 'E_SCHEMA_LABEL',
   notObject: 'E_SCHEMA_NOT_OBJECT',
   versionGap: 'I_SCHEMA_VERSION_GAP',
 } as const;

@@ -9,6 +9,7 @@ import type { Finding } from '../../findings.js';
 import type { BuiltObject, ObjectCheck } from '../types.js';
 import { objectId } from '../types.js';
 import { SCHEMA_CODES, toFinding, type ObjectContext } from './_errors.js';
+import { nameFindings, nameIssues } from './_names.js';
 import { SchemaStore } from './_store.js';
 
 export { SCHEMA_CODES } from './_errors.js';
@@ -86,7 +87,8 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
         : `add ${apiVersion} ${kind} to scripts/schema-roots.ts (or declare its type under scripts/crd-types/) and run npm run schemas`,
     }];
   }
-  if (validate(object)) return [];
+  const named = nameFindings(nameIssues(built.object, apiVersion, kind), id, base);
+  if (validate(object)) return named;
   const definition = store.rootDefinition(apiVersion, kind)!;
   const context: ObjectContext = {
     id,
@@ -97,7 +99,7 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     fieldsAt: (path) => Object.keys(store.schemaAt(definition, path)?.properties ?? {}).sort(),
   };
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string>(named.map((f) => `${f.code} ${f.path}`));
   for (const error of validate.errors ?? []) {
     const found = toFinding(error, context, schemaVersion);
     if (!found) continue;
@@ -106,7 +108,7 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     seen.add(key);
     findings.push(found);
   }
-  return findings;
+  return [...findings, ...named];
 }
 
 /** A schemas-stage ObjectCheck with options (Kubernetes version, schema store). */
