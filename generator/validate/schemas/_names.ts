@@ -55,19 +55,26 @@ function checkLabels(labels: unknown, path: (string | number)[], issues: NameIss
   }
 }
 
-/** Label maps inside an object: metadata.labels of it and its templates, selectors' matchLabels. */
+/** Label maps inside an object: metadata.labels of it and its templates, selectors' matchLabels. `path` is a shared stack. */
 function walkLabels(value: unknown, path: (string | number)[], issues: NameIssue[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walkLabels(item, [...path, i], issues));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walkLabels(value[i], path, issues);
+      path.pop();
+    }
     return;
   }
   if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
     // HelmRelease values and similar open maps are chart input, not Kubernetes labels.
     if (key === 'values' || key === 'data' || key === 'stringData' || key === 'annotations') continue;
-    const here = [...path, key];
-    if ((key === 'labels' && path[path.length - 1] === 'metadata') || key === 'matchLabels') checkLabels(child, here, issues);
-    else walkLabels(child, here, issues);
+    const child = (value as Record<string, unknown>)[key];
+    if (child === null || typeof child !== 'object') continue;
+    path.push(key);
+    if ((key === 'labels' && path[path.length - 2] === 'metadata') || key === 'matchLabels') checkLabels(child, [...path], issues);
+    else walkLabels(child, path, issues);
+    path.pop();
   }
 }
 
