@@ -46,6 +46,21 @@ describe('schemas stage: valid objects', () => {
     expect([...check(release), ...check(configMap)]).toEqual([]);
   });
 
+  it('leaves whole-value Flux postBuild variables to kustomize-controller, unless told they were substituted', () => {
+    const deployment = fixture('Deployment');
+    deployment.spec.replicas = '${api_replicas}';
+    deployment.spec.template.spec.containers[0].imagePullPolicy = '${pull_policy:=IfNotPresent}';
+    expect(check(deployment)).toEqual([]);
+    expect(createSchemaCheck({ allowFluxVariables: false })([{ object: deployment, fluxPath: 'x' }]).map((f) => `${f.code} ${f.path}`)).toEqual([
+      'E_SCHEMA_TYPE spec.replicas',
+      'E_SCHEMA_ENUM spec.template.spec.containers[0].imagePullPolicy',
+    ]);
+    deployment.metadata.labels = { 'pi-gitops/cluster': '${cluster_name}' };
+    expect(check(deployment)).toEqual([]);
+    deployment.spec.replicas = 'two ${api_replicas}';
+    expect(check(deployment)).toMatchObject([{ code: 'E_SCHEMA_TYPE', path: 'spec.replicas' }]);
+  });
+
   it('accepts RBAC path-segment names and prefixed label keys', () => {
     const role = fixture('ClusterRole');
     role.metadata.name = 'system:pi-gitops:node-reader';

@@ -24,6 +24,8 @@ export interface ObjectContext {
   readonly position?: Finding['position'];
   /** The object, to read the offending value. */
   readonly object: unknown;
+  /** Accept a whole-value Flux `${var}` placeholder where a number, enum or pattern is expected. */
+  readonly allowFluxVariables: boolean;
   /** What a pattern means (index.json patternHints). */
   readonly patternHint: (pattern: string) => string | undefined;
   /** Field names allowed at a path (for did-you-mean). */
@@ -81,9 +83,15 @@ function finding(context: ObjectContext, code: string, path: (string | number)[]
 }
 
 /** One finding per distinct problem; undefined for errors that say nothing new. */
+/** A whole value that Flux's postBuild substitution replaces: `${name}` or `${name:=default}`. */
+const FLUX_VARIABLE = /^\$\{[A-Za-z_][A-Za-z0-9_]*(:?[=-][^}]*)?\}$/;
+
 export function toFinding(error: SchemaError, context: ObjectContext, schemaVersion: string): Finding | undefined {
   const path = pointerToPath(error.instancePath);
   const data = valueAt(context.object, path);
+  if (context.allowFluxVariables && typeof data === 'string' && FLUX_VARIABLE.test(data) && ['type', 'enum', 'const', 'pattern'].includes(error.keyword)) {
+    return undefined;
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String((error.params as { additionalProperty: string }).additionalProperty);

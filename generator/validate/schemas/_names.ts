@@ -8,6 +8,8 @@ import type { Finding } from '../../findings.js';
 import { formatPath } from '../../findings.js';
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Contains a Flux postBuild variable: judged after substitution, not here. */
+const HAS_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*(:?[=-][^}]*)?\}/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -43,9 +45,10 @@ export function isQualifiedKey(key: string): boolean {
   return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
 }
 
-function checkLabels(labels: unknown, path: (string | number)[], issues: NameIssue[]): void {
+function checkLabels(labels: unknown, path: (string | number)[], issues: NameIssue[], variables: boolean): void {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return;
   for (const [key, value] of Object.entries(labels)) {
+    if (variables && (HAS_VARIABLE.test(key) || (typeof value === 'string' && HAS_VARIABLE.test(value)))) continue;
     if (!isQualifiedKey(key)) {
       issues.push({ code: 'E_SCHEMA_LABEL', path: formatPath([...path, key]), message: `label key "${key}" is not a qualified name`, expected: 'optional DNS subdomain prefix and "/", then at most 63 of [A-Za-z0-9-_.], starting and ending alphanumeric', found: key });
     }
@@ -56,11 +59,11 @@ function checkLabels(labels: unknown, path: (string | number)[], issues: NameIss
 }
 
 /** Label maps inside an object: metadata.labels of it and its templates, selectors' matchLabels. `path` is a shared stack. */
-function walkLabels(value: unknown, path: (string | number)[], issues: NameIssue[]): void {
+function walkLabels(value: unknown, path: (string | number)[], issues: NameIssue[], variables: boolean): void {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      walkLabels(value[i], path, issues);
+      walkLabels(value[i], path, issues, variables);
       path.pop();
     }
     return;
@@ -72,14 +75,14 @@ function walkLabels(value: unknown, path: (string | number)[], issues: NameIssue
     const child = (value as Record<string, unknown>)[key];
     if (child === null || typeof child !== 'object') continue;
     path.push(key);
-    if ((key === 'labels' && path[path.length - 2] === 'metadata') || key === 'matchLabels') checkLabels(child, [...path], issues);
-    else walkLabels(child, path, issues);
+    if ((key === 'labels' && path[path.length - 2] === 'metadata') || key === 'matchLabels') checkLabels(child, [...path], issues, variables);
+    else walkLabels(child, path, issues, variables);
     path.pop();
   }
 }
 
 /** Name, namespace and label problems of one object (apiVersion and kind already known to be strings). */
-export function nameIssues(object: Record<string, unknown>, apiVersion: string, kind: string): NameIssue[] {
+export function nameIssues(object: Record<string, unknown>, apiVersion: string, kind: string, variables: boolean): NameIssue[] {
   const issues: NameIssue[] = [];
   const metadata = object.metadata;
   const meta = metadata !== null && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
@@ -88,14 +91,14 @@ export function nameIssues(object: Record<string, unknown>, apiVersion: string, 
     issues.push({ code: 'E_SCHEMA_REQUIRED', path: 'metadata', message: 'missing required field "metadata"', expected: 'metadata', found: 'absent' });
   } else if (name === undefined && generateName === undefined) {
     issues.push({ code: 'E_SCHEMA_REQUIRED', path: 'metadata.name', message: 'missing required field "name"', expected: 'metadata.name', found: 'absent' });
-  } else if (typeof name === 'string') {
+  } else if (typeof name === 'string' && !(variables && HAS_VARIABLE.test(name))) {
     const rule = nameRule(apiVersion, kind);
     if (!rule.test(name)) issues.push({ code: 'E_SCHEMA_NAME', path: 'metadata.name', message: `name "${name}" is not valid for a ${kind}`, expected: rule.expected, found: name });
   }
-  if (typeof namespace === 'string' && (namespace.length > 63 || !LABEL.test(namespace))) {
+  if (typeof namespace === 'string' && !(variables && HAS_VARIABLE.test(namespace)) && (namespace.length > 63 || !LABEL.test(namespace))) {
     issues.push({ code: 'E_SCHEMA_NAME', path: 'metadata.namespace', message: `namespace "${namespace}" is not a DNS-1123 label`, expected: 'a DNS-1123 label (lower-case letters, digits, "-"; at most 63)', found: namespace });
   }
-  walkLabels(object, [], issues);
+  walkLabels(object, [], issues, variables);
   return issues;
 }
 

@@ -23,6 +23,13 @@ export interface SchemaCheckOptions {
   readonly kubernetesVersion?: string;
   /** @default the committed schemas under schemas/k8s/ */
   readonly store?: SchemaStore;
+  /**
+   * Accept a value that is entirely a Flux postBuild variable (`replicas: ${api_replicas}`) where a
+   * number, enum or pattern is expected: kustomize leaves it for kustomize-controller to substitute.
+   * Set false when the caller substitutes variables before this stage.
+   * @default true
+   */
+  readonly allowFluxVariables?: boolean;
 }
 
 const defaultStore = new SchemaStore();
@@ -54,7 +61,7 @@ export function versionGapFindings(kubernetesVersion: string, store: SchemaStore
   }];
 }
 
-function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string): Finding[] {
+function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string, allowFluxVariables: boolean): Finding[] {
   const object = built.object as unknown;
   const file = built.source?.file ?? built.fluxPath;
   const id = object !== null && typeof object === 'object' && !Array.isArray(object) ? objectId(built.object) : '?/?/?';
@@ -87,7 +94,7 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
         : `add ${apiVersion} ${kind} to scripts/schema-roots.ts (or declare its type under scripts/crd-types/) and run npm run schemas`,
     }];
   }
-  const named = nameFindings(nameIssues(built.object, apiVersion, kind), id, base);
+  const named = nameFindings(nameIssues(built.object, apiVersion, kind, allowFluxVariables), id, base);
   if (validate(object)) return named;
   const definition = store.rootDefinition(apiVersion, kind)!;
   const context: ObjectContext = {
@@ -95,6 +102,7 @@ function checkOne(built: BuiltObject, store: SchemaStore, schemaVersion: string)
     file,
     ...(built.source?.position === undefined ? {} : { position: built.source.position }),
     object,
+    allowFluxVariables,
     patternHint: (pattern) => (Object.hasOwn(store.schemaIndex().patternHints ?? {}, pattern) ? store.schemaIndex().patternHints[pattern] : undefined),
     fieldsAt: (path) => Object.keys(store.schemaAt(definition, path)?.properties ?? {}).sort(),
   };
@@ -117,7 +125,7 @@ export function createSchemaCheck(options: SchemaCheckOptions = {}): ObjectCheck
   return (objects) => {
     const schemaVersion = schemaKubernetesVersion(store);
     const findings = options.kubernetesVersion === undefined ? [] : versionGapFindings(options.kubernetesVersion, store);
-    for (const built of objects) findings.push(...checkOne(built, store, schemaVersion));
+    for (const built of objects) findings.push(...checkOne(built, store, schemaVersion, options.allowFluxVariables ?? true));
     return findings;
   };
 }
