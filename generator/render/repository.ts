@@ -17,6 +17,8 @@ const renderGitattributes: SharedRenderer = () => [
     [
       ...OWNED_ROOTS.map((root) => `${root}/** linguist-generated=true`),
       'clusters/*/cluster.yaml linguist-generated=false',
+      'schemas/k8s/** linguist-generated=true',
+      'docs/spec-reference.md linguist-generated=true',
       '*.sh text eol=lf',
       '*.yaml text eol=lf',
     ].join('\n'),
