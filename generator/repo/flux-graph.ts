@@ -41,14 +41,15 @@ export function normalizeFluxPath(path: string | undefined): string {
 /**
  * Starting at clusters/<name>, builds every folder a Flux Kustomization points at (following
  * Kustomizations declared inside those folders too), as Flux would, with real kustomize.
+ * `build` replaces the kustomize call (validate checks a folder offline before building it).
  */
-export async function buildCluster(root: string, entry: string): Promise<ClusterBuild> {
+export async function buildCluster(root: string, entry: string, build: (path: string) => Promise<BuildResult> = (p) => kustomizeBuild(root, p)): Promise<ClusterBuild> {
   const builds: BuildResult[] = [];
   const nodes: FluxNode[] = [];
   const seen = new Set<string>();
   let frontier = [entry];
   while (frontier.length > 0) {
-    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), kustomizeBuild(root, p))));
+    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), build(p))));
     const next: string[] = [];
     for (const result of results) {
       builds.push(result);
