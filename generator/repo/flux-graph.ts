@@ -27,11 +27,23 @@ interface Doc {
   spec?: { path?: string; dependsOn?: { name: string; namespace?: string }[]; sourceRef?: { kind: string; name: string; namespace?: string } };
 }
 
-/** Parses kustomize output into plain objects (kustomize output is always valid YAML). */
+/**
+ * Parses built YAML into plain objects. kustomize output is always valid YAML, but a folder Flux
+ * builds without kustomization.yaml is raw files: documents that do not parse, or expand too many
+ * aliases, are left out (validate's files stage reports them).
+ */
 export function parseBuiltObjects(yaml: string): Record<string, unknown>[] {
-  return parseAllDocuments(yaml)
-    .map((doc) => (Array.isArray(doc) ? undefined : doc.toJS()))
-    .filter((value): value is Record<string, unknown> => value !== null && typeof value === 'object');
+  const out: Record<string, unknown>[] = [];
+  for (const doc of parseAllDocuments(yaml)) {
+    if (Array.isArray(doc) || doc.errors.length > 0) continue;
+    try {
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(value as Record<string, unknown>);
+    } catch {
+      // alias bomb
+    }
+  }
+  return out;
 }
 
 export function normalizeFluxPath(path: string | undefined): string {

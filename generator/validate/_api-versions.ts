@@ -22,7 +22,8 @@ const served: Record<string, readonly string[]> = {
   Alert: ['notification.toolkit.fluxcd.io/v1beta3'], Provider: ['notification.toolkit.fluxcd.io/v1beta3'], Receiver: ['notification.toolkit.fluxcd.io/v1'],
 };
 
-const knownGroups = new Set(Object.values(served).flat().map(group));
+// extensions/v1beta1 served Deployments, Ingresses and NetworkPolicies until Kubernetes 1.16/1.22.
+const knownGroups = new Set([...Object.values(served).flat().map(group), 'extensions']);
 
 function group(apiVersion: string): string {
   const slash = apiVersion.lastIndexOf('/');

@@ -4,7 +4,7 @@ import { buildCluster, normalizeFluxPath, parseBuiltObjects } from '../repo/flux
 import { checkKustomizeTree } from './_kustomize-tree.js';
 import { CLUSTER_SCOPED } from './_kinds.js';
 import { attachSource } from './locate.js';
-import type { SourceIndex } from './files.js';
+import type { SourceEntry, SourceIndex } from './files.js';
 import { resolvePath, type RepoFs } from './fs.js';
 import type { BuiltObject } from './types.js';
 import { isYamlPath, joinPath, KUSTOMIZATION_FILES } from './walk.js';
@@ -74,6 +74,7 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
     const objects: BuiltObject[] = [];
     const built: string[] = [];
     const targetNamespace = new Map<string, string>();
+    const taken = new Set<SourceEntry>();
     const parsed = result.builds.map((b) => ({ build: b, objects: b.yaml ? parseBuiltObjects(b.yaml) : [] }));
     for (const { objects: list } of parsed) {
       for (const o of list) {
@@ -91,7 +92,8 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
       const scope = inFolders(readFolders.get(b.path));
       for (const raw of list) {
         const object = ns && !CLUSTER_SCOPED.has(String(raw.kind)) ? { ...raw, metadata: { ...(raw.metadata as object), namespace: ns } } : raw;
-        const entry = index.find(object, scope) ?? index.find(raw, scope);
+        const entry = index.find(object, scope, taken) ?? index.find(raw, scope, taken);
+        if (entry) taken.add(entry);
         const built: BuiltObject = { object, fluxPath: b.path, ...(entry ? { source: { file: entry.file, position: entry.position } } : {}) };
         attachSource(built, entry);
         objects.push(built);

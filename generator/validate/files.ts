@@ -65,12 +65,15 @@ export class SourceIndex {
    * Flux targetNamespace change namespaces; namePrefix is rare) kind and name, preferring a file
    * in scope (under a folder, or among the folders a build read).
    */
-  find(object: Record<string, unknown>, inScope?: string | ((file: string) => boolean)): SourceEntry | undefined {
+  find(object: Record<string, unknown>, inScope?: string | ((file: string) => boolean), taken?: ReadonlySet<SourceEntry>): SourceEntry | undefined {
     const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
     const kind = String(object.kind ?? '');
     const name = String(metadata.name ?? '');
     const exact = this.byId.get(`${kind}/${typeof metadata.namespace === 'string' ? metadata.namespace : ''}/${name}`);
-    const candidates = exact ?? this.byKindName.get(`${kind}/${name}`) ?? [];
+    const all = exact ?? this.byKindName.get(`${kind}/${name}`) ?? [];
+    // The same object declared twice: give each built copy its own declaration.
+    const free = taken ? all.filter((c) => !taken.has(c)) : all;
+    const candidates = free.length > 0 ? free : all;
     if (candidates.length <= 1 || inScope === undefined) return candidates[0];
     const scope = typeof inScope === 'string' ? (file: string) => file.startsWith(`${inScope}/`) : inScope;
     return candidates.find((c) => !c.patch && scope(c.file)) ?? candidates.find((c) => scope(c.file)) ?? candidates[0];
@@ -113,6 +116,7 @@ export async function checkFiles(fs: RepoFs): Promise<FilesResult> {
   // Kustomization files tell which YAML is generator input (not manifests) and which are patches.
   const notManifests = new Set<string>();
   const patches = new Set<string>();
+  const referenced = new Set<string>();
   for (const p of parsed.filter((x) => isKustomizationFile(x.file))) {
     const k = p.values[0] as Record<string, unknown> | undefined;
     if (!k || typeof k !== 'object') continue;
@@ -128,15 +132,19 @@ export async function checkFiles(fs: RepoFs): Promise<FilesResult> {
       const path = rel(f);
       if (path) notManifests.add(path);
     }
+    for (const f of [...asArray(k.resources), ...asArray(k.crds)]) {
+      const path = rel(f);
+      if (path) referenced.add(path);
+    }
     for (const patch of [...asArray(k.patches), ...asArray(k.patchesStrategicMerge), ...asArray(k.patchesJson6902)]) {
       const path = rel(typeof patch === 'string' ? patch : (patch as { path?: unknown })?.path);
-      if (path) patches.add(path);
+      if (path) (patches.add(path), referenced.add(path));
     }
   }
 
   const index = new SourceIndex();
   for (const p of parsed) {
-    if (isKustomizationFile(p.file) || isExemptPath(p.file) || notManifests.has(p.file)) continue;
+    if (isKustomizationFile(p.file) || notManifests.has(p.file) || (isExemptPath(p.file) && !referenced.has(p.file))) continue;
     const patch = patches.has(p.file);
     p.documents.forEach((doc, i) => {
       const value = p.values[i];
