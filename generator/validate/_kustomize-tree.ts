@@ -71,7 +71,7 @@ export async function checkKustomizeTree(fs: RepoFs, folder: string): Promise<Tr
           findings.push({ stage: 'build', code: 'E_BUILD_REMOTE', severity: 'error', ...where, message: `remote ${field === 'resources' ? 'resource' : field.replace(/s$/, '')} ${ref}: the build must be offline and reproducible`, found: ref, hint: 'vendor the manifests into the repository (or fetch them with a Flux GitRepository/OCIRepository source pinned to a tag or digest)' });
           continue;
         }
-        const target = posix.normalize(posix.join(dir === '' ? '.' : dir, ref));
+        const target = posix.isAbsolute(ref) ? ref : posix.normalize(posix.join(dir === '' ? '.' : dir, ref));
         const r = await resolvePath(fs, target);
         if (r.kind === 'outside') findings.push({ stage: 'build', code: 'E_BUILD_OUTSIDE', severity: 'error', ...where, message: `${ref} resolves to ${target}, outside the repository`, found: ref, hint: 'Flux builds only what is inside the source; move the files into the repository' });
         else if (r.kind === 'symlink-escape') findings.push(escape(file, where, r.target, r.link));
