@@ -33,7 +33,9 @@ export async function run(ctx: CliContext, argv: readonly string[]): Promise<num
   if (format === 'json') write(ctx.stdout, findingsJson(result.findings, { command: 'validate', exitCode: code, stages: result.stages }));
   else if (format === 'sarif') write(ctx.stdout, findingsSarif(result.findings, (createRequire(import.meta.url)('../../../package.json') as { version: string }).version));
   else {
-    write(ctx.stdout, formatFindings(result.findings, { color: ctx.color }));
+    // Info findings (stages skipped or not wired) go in the stage notes, so counts show what needs acting on.
+    write(ctx.stdout, formatFindings(result.findings.filter((f) => f.severity !== 'info'), { color: ctx.color }));
+    for (const s of result.stages) if (s.note) write(ctx.stdout, `note: ${s.stage} ${s.status === 'not-wired' ? 'not wired' : 'skipped'}: ${s.note}`);
     write(ctx.stdout, stageLine(result.stages));
   }
   if (ctx.env.GITHUB_ACTIONS === 'true') {
