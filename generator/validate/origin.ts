@@ -13,7 +13,9 @@ export function originOf(built: BuiltObject, spec: LoadedSpec | undefined): Find
   const m = meta(built.object);
   const body = spec.cluster.spec;
   const field = (path: (string | number)[]): Finding['origin'] => {
-    const position = spec.locate(path);
+    // loadSpec's locator also takes {key: true}: point at `device-management:`, not the mapping under it.
+    const locate = spec.locate as (path: readonly (string | number)[], options?: { readonly key?: boolean }) => ReturnType<LoadedSpec['locate']>;
+    const position = locate(path, { key: true });
     return { file: spec.file, path: path.join('.'), ...(position ? { position } : {}) };
   };
   const app = m.labels['app.kubernetes.io/name'] ?? m.labels['app.kubernetes.io/instance'];

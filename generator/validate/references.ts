@@ -75,7 +75,9 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
 
   // Workloads: pod templates by namespace for selectors.
   const pods = objects.flatMap((b) => { const t = podTemplate(b.object); return t ? [{ b, t, ns: meta(b.object).namespace }] : []; });
-  const podsIn = (ns: string): typeof pods => pods.filter((p) => p.ns === ns);
+  const podsByNs = new Map<string, typeof pods>();
+  for (const p of pods) { const list = podsByNs.get(p.ns); if (list) list.push(p); else podsByNs.set(p.ns, [p]); }
+  const podsIn = (ns: string): typeof pods => podsByNs.get(ns) ?? [];
   for (const b of objects) {
     const kind = String(b.object.kind);
     const m = meta(b.object);

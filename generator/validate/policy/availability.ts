@@ -7,7 +7,14 @@ type Obj = Record<string, unknown>;
 /** Replicated workloads have a PodDisruptionBudget and a spread; every namespace with pods has a default-deny NetworkPolicy. */
 export function availabilityViolations(objects: readonly BuiltObject[]): Violation[] {
   const out: Violation[] = [];
-  const inNs = (kind: string, ns: string): BuiltObject[] => objects.filter((b) => b.object.kind === kind && meta(b.object).namespace === ns);
+  const groups = new Map<string, BuiltObject[]>();
+  for (const b of objects) {
+    const key = `${String(b.object.kind)}/${meta(b.object).namespace}`;
+    const list = groups.get(key);
+    if (list) list.push(b);
+    else groups.set(key, [b]);
+  }
+  const inNs = (kind: string, ns: string): readonly BuiltObject[] => groups.get(`${kind}/${ns}`) ?? [];
   for (const b of objects) {
     const kind = String(b.object.kind);
     if (kind !== 'Deployment' && kind !== 'StatefulSet') continue;
@@ -34,7 +41,7 @@ export function availabilityViolations(objects: readonly BuiltObject[]): Violati
       return all && (spec.policyTypes ?? ['Ingress']).includes('Ingress') && (spec.ingress ?? []).length === 0;
     });
     if (denies) continue;
-    const namespace = objects.find((b) => b.object.kind === 'Namespace' && meta(b.object).name === ns);
+    const namespace = inNs('Namespace', '').find((b) => meta(b.object).name === ns);
     out.push({ rule: 'default-deny', object: namespace ?? firstWorkload, path: namespace ? ['metadata', 'name'] : ['metadata', 'namespace'], message: `namespace ${ns} runs pods but has no default-deny NetworkPolicy`, hint: 'add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress], then allow what each app needs' });
   }
   return out;

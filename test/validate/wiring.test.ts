@@ -1,0 +1,67 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../generator/findings.js';
+import { checkPolicy } from '../../generator/validate/policy/index.js';
+import { runValidation } from '../../generator/validate/run.js';
+import type { ClusterContext } from '../../generator/validate/object-checks.js';
+import type { BuiltObject } from '../../generator/validate/types.js';
+import { copyRepo } from './_cli.js';
+import { actionable, base, validateMemory } from './_tree.js';
+
+describe('schemas and budget slots', () => {
+  it('runs a wired schemas ObjectCheck over every built object of each cluster and reports it as ran', async () => {
+    const seen: string[] = [];
+    const schemas = (objects: readonly BuiltObject[]): Finding[] => {
+      seen.push(...objects.map((o) => String(o.object.kind)));
+      const deployment = objects.find((o) => o.object.kind === 'Deployment')!;
+      return [{ stage: 'schemas', code: 'E_SCHEMA_UNKNOWN_FIELD', severity: 'error', message: 'replica is not a field', file: deployment.source!.file, position: deployment.source!.position! }];
+    };
+    const result = await validateMemory({ ...base }, { objectChecks: { schemas } });
+    expect(seen).toEqual(expect.arrayContaining(['Deployment', 'Service', 'ConfigMap', 'Namespace', 'Kustomization', 'GitRepository']));
+    expect(actionable(result)).toEqual(['E_SCHEMA_UNKNOWN_FIELD@apps/lab/deployment.yaml:1']);
+    expect(result.stages.find((s) => s.stage === 'schemas')).toMatchObject({ status: 'ran', errors: 1 });
+    expect(result.stages.find((s) => s.stage === 'budget')).toMatchObject({ status: 'not-wired' });
+  });
+
+  it('gives a per-cluster budget check its cluster name', async () => {
+    const contexts: ClusterContext[] = [];
+    const budget = { forCluster: (context: ClusterContext) => (contexts.push(context), () => []) };
+    const result = await validateMemory({ ...base }, { objectChecks: { budget } });
+    expect(contexts.map((c) => c.cluster)).toEqual(['lab']);
+    expect(result.stages.find((s) => s.stage === 'budget')).toMatchObject({ status: 'ran', errors: 0 });
+    expect(result.findings.some((f) => f.code === 'I_STAGE_NOT_WIRED' && f.stage === 'budget')).toBe(false);
+  });
+});
+
+describe('findings in generated repositories', () => {
+  it('name the spec field that produced the object, and the spec is handed to per-cluster checks', async () => {
+    const dir = copyRepo('.');
+    try {
+      mkdirSync(join(dir, 'apps/pi5-lab'), { recursive: true });
+      writeFileSync(join(dir, 'apps/pi5-lab/kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n');
+      writeFileSync(join(dir, 'apps/pi5-lab/deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: device-management\n  namespace: iot\n  labels:\n    app.kubernetes.io/name: device-management\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/example/device-management:latest\n');
+      const contexts: ClusterContext[] = [];
+      const result = await runValidation(dir, { cluster: 'pi5-lab', objectChecks: { budget: { forCluster: (c) => (contexts.push(c), () => []) } } });
+      const finding = result.findings.find((f) => f.code === 'E_POLICY_IMAGE_TAG');
+      expect(finding).toMatchObject({ file: 'apps/pi5-lab/deployment.yaml', position: { line: 13 }, origin: { file: 'clusters/pi5-lab/cluster.yaml', path: 'spec.apps.device-management', position: { line: 63 } } });
+      expect(contexts[0]?.spec?.cluster.metadata.name).toBe('pi5-lab');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Pi 5 page size', () => {
+  const influx: BuiltObject = { object: { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'influxdb', namespace: 'iot' }, spec: { template: { spec: { containers: [{ name: 'influxdb', image: 'quay.io/influxdb/influxdb3-core:3.4.1' }] } } } }, fluxPath: 'apps' };
+
+  it('warns about InfluxDB 3 on the 16 KB kernel and names the kernel8.img workaround', async () => {
+    const finding = (await checkPolicy([influx], { pageSize16k: true })).find((f) => f.code === 'W_POLICY_PAGE_SIZE');
+    expect(finding?.hint).toContain('kernel=kernel8.img');
+    expect(finding?.hint).toContain('pageSize4k: true');
+  });
+
+  it('stays quiet when every node boots the 4 KB kernel', async () => {
+    expect((await checkPolicy([influx], { pageSize16k: false })).map((f) => f.code)).not.toContain('W_POLICY_PAGE_SIZE');
+  });
+});
