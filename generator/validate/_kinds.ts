@@ -1,3 +1,5 @@
+import { list, obj, strings } from './_shape.js';
+
 /** Kinds that live outside namespaces (Kubernetes 1.36 built-ins and the CRDs a Flux/K3s repository uses). */
 export const CLUSTER_SCOPED = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'RuntimeClass',
@@ -21,44 +23,49 @@ export interface PodTemplate {
 /** The pod template of a workload (a CronJob's is two levels down), or undefined for other kinds. */
 export function podTemplate(object: Record<string, unknown>): PodTemplate | undefined {
   const kind = object.kind;
-  const spec = object.spec as Record<string, unknown> | undefined;
-  if (!spec || typeof spec !== 'object') return undefined;
+  const spec = obj(object.spec);
   if (kind === 'Pod') return { labels: labelsOf(object), spec, path: ['spec'] };
   if (kind === 'CronJob') {
-    const tpl = ((spec.jobTemplate as { spec?: { template?: Record<string, unknown> } } | undefined)?.spec?.template) ?? undefined;
-    return tpl ? { labels: labelsOf(tpl), spec: (tpl.spec ?? {}) as Record<string, unknown>, path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] } : undefined;
+    const tpl = obj(obj(obj(spec.jobTemplate).spec).template);
+    return { labels: labelsOf(tpl), spec: obj(tpl.spec), path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'] };
   }
   if (!WORKLOAD_KINDS.has(String(kind))) return undefined;
-  const tpl = spec.template as Record<string, unknown> | undefined;
-  return tpl ? { labels: labelsOf(tpl), spec: (tpl.spec ?? {}) as Record<string, unknown>, path: ['spec', 'template', 'spec'] } : undefined;
+  const tpl = obj(spec.template);
+  return { labels: labelsOf(tpl), spec: obj(tpl.spec), path: ['spec', 'template', 'spec'] };
+}
+
+/** A map's string values (labels and annotations are string → string). */
+function stringMap(value: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(obj(value)).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
 
 function labelsOf(value: Record<string, unknown>): Record<string, string> {
-  return ((value.metadata as { labels?: Record<string, string> } | undefined)?.labels ?? {}) as Record<string, string>;
+  return stringMap(obj(value.metadata).labels);
 }
 
 export function meta(object: Record<string, unknown>): { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> } {
-  const m = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown; labels?: unknown; annotations?: unknown };
+  const m = obj(object.metadata);
   return {
     name: typeof m.name === 'string' ? m.name : '',
     namespace: typeof m.namespace === 'string' ? m.namespace : '',
-    labels: (m.labels && typeof m.labels === 'object' ? m.labels : {}) as Record<string, string>,
-    annotations: (m.annotations && typeof m.annotations === 'object' ? m.annotations : {}) as Record<string, string>,
+    labels: stringMap(m.labels),
+    annotations: stringMap(m.annotations),
   };
 }
 
 /** A label selector (matchLabels and matchExpressions) against a label set; an empty selector matches everything. */
 export function selects(selector: unknown, labels: Record<string, string>): boolean {
-  if (!selector || typeof selector !== 'object') return true;
-  const s = selector as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+  const s = obj(selector);
   const plain = !('matchLabels' in s) && !('matchExpressions' in s);
-  const matchLabels = plain ? (s as Record<string, string>) : (s.matchLabels ?? {});
+  const matchLabels = plain ? s : obj(s.matchLabels);
   for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== String(v)) return false;
-  for (const e of plain ? [] : (s.matchExpressions ?? [])) {
-    const has = Object.hasOwn(labels, e.key);
-    const value = labels[e.key];
-    if (e.operator === 'In' && !(has && (e.values ?? []).includes(value!))) return false;
-    if (e.operator === 'NotIn' && has && (e.values ?? []).includes(value!)) return false;
+  for (const e of plain ? [] : list(s.matchExpressions)) {
+    const key = String(e.key);
+    const has = Object.hasOwn(labels, key);
+    const value = labels[key];
+    const values = strings(e.values);
+    if (e.operator === 'In' && !(has && values.includes(value!))) return false;
+    if (e.operator === 'NotIn' && has && values.includes(value!)) return false;
     if (e.operator === 'Exists' && !has) return false;
     if (e.operator === 'DoesNotExist' && has) return false;
   }

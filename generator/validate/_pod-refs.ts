@@ -5,8 +5,7 @@ export interface PodReference {
   readonly path: readonly (string | number)[];
 }
 
-type Obj = Record<string, unknown>;
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+import { list, obj, type Obj } from './_shape.js';
 
 /** Every ConfigMap, Secret and PVC a pod spec names: env, envFrom, volumes (projected too), imagePullSecrets. */
 export function podReferences(spec: Obj, base: readonly (string | number)[]): PodReference[] {
@@ -17,25 +16,25 @@ export function podReferences(spec: Obj, base: readonly (string | number)[]): Po
   for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     list(spec[group]).forEach((c, i) => {
       list(c.env).forEach((e, j) => {
-        const from = e.valueFrom as { configMapKeyRef?: Obj; secretKeyRef?: Obj } | undefined;
-        push('ConfigMap', from?.configMapKeyRef, [group, i, 'env', j, 'valueFrom', 'configMapKeyRef', 'name']);
-        push('Secret', from?.secretKeyRef, [group, i, 'env', j, 'valueFrom', 'secretKeyRef', 'name']);
+        const from = obj(e.valueFrom);
+        push('ConfigMap', obj(from.configMapKeyRef), [group, i, 'env', j, 'valueFrom', 'configMapKeyRef', 'name']);
+        push('Secret', obj(from.secretKeyRef), [group, i, 'env', j, 'valueFrom', 'secretKeyRef', 'name']);
       });
       list(c.envFrom).forEach((e, j) => {
-        push('ConfigMap', e.configMapRef as Obj | undefined, [group, i, 'envFrom', j, 'configMapRef', 'name']);
-        push('Secret', e.secretRef as Obj | undefined, [group, i, 'envFrom', j, 'secretRef', 'name']);
+        push('ConfigMap', obj(e.configMapRef), [group, i, 'envFrom', j, 'configMapRef', 'name']);
+        push('Secret', obj(e.secretRef), [group, i, 'envFrom', j, 'secretRef', 'name']);
       });
     });
   }
   list(spec.volumes).forEach((v, i) => {
-    push('ConfigMap', v.configMap as Obj | undefined, ['volumes', i, 'configMap', 'name']);
-    const secret = v.secret as { secretName?: unknown; optional?: unknown } | undefined;
-    if (secret) push('Secret', { name: secret.secretName, optional: secret.optional }, ['volumes', i, 'secret', 'secretName']);
-    const pvc = v.persistentVolumeClaim as { claimName?: unknown } | undefined;
-    if (pvc) push('PersistentVolumeClaim', { name: pvc.claimName }, ['volumes', i, 'persistentVolumeClaim', 'claimName']);
-    list((v.projected as Obj | undefined)?.sources).forEach((s, j) => {
-      push('ConfigMap', s.configMap as Obj | undefined, ['volumes', i, 'projected', 'sources', j, 'configMap', 'name']);
-      push('Secret', s.secret as Obj | undefined, ['volumes', i, 'projected', 'sources', j, 'secret', 'name']);
+    push('ConfigMap', obj(v.configMap), ['volumes', i, 'configMap', 'name']);
+    const secret = obj(v.secret);
+    if (v.secret) push('Secret', { name: secret.secretName, optional: secret.optional }, ['volumes', i, 'secret', 'secretName']);
+    const pvc = obj(v.persistentVolumeClaim);
+    if (v.persistentVolumeClaim) push('PersistentVolumeClaim', { name: pvc.claimName }, ['volumes', i, 'persistentVolumeClaim', 'claimName']);
+    list(obj(v.projected).sources).forEach((s, j) => {
+      push('ConfigMap', obj(s.configMap), ['volumes', i, 'projected', 'sources', j, 'configMap', 'name']);
+      push('Secret', obj(s.secret), ['volumes', i, 'projected', 'sources', j, 'secret', 'name']);
     });
   });
   list(spec.imagePullSecrets).forEach((s, i) => push('Secret', s, ['imagePullSecrets', i, 'name']));

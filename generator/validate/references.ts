@@ -1,6 +1,7 @@
 import type { Finding } from '../findings.js';
 import { BUILTIN_NAMESPACES, CLUSTER_SCOPED, meta, podTemplate, selects } from './_kinds.js';
 import { podReferences } from './_pod-refs.js';
+import { list, obj, str } from './_shape.js';
 import { at, describe } from './locate.js';
 import type { BuiltObject } from './types.js';
 
@@ -30,11 +31,11 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
   }
 
   // Objects that exist without being in Git.
-  const fluxInstanceSync = objects.some((b) => b.object.kind === 'FluxInstance' && (b.object.spec as { sync?: unknown } | undefined)?.sync);
+  const fluxInstanceSync = objects.some((b) => b.object.kind === 'FluxInstance' && obj(b.object.spec).sync);
   const extra = new Set<string>(context.externalSecrets ?? []);
   for (const b of objects) {
     if (b.object.kind === 'Certificate' && String(b.object.apiVersion).startsWith('cert-manager.io/')) {
-      const name = (b.object.spec as { secretName?: string } | undefined)?.secretName;
+      const name = str(obj(b.object.spec).secretName);
       if (name) extra.add(`${meta(b.object).namespace}/${name}`);
     }
   }
@@ -47,24 +48,24 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
     const kind = String(b.object.kind);
     if (!FLUX_GROUP.test(String(b.object.apiVersion))) continue;
     const m = meta(b.object);
-    const spec = (b.object.spec ?? {}) as Record<string, unknown>;
+    const spec = obj(b.object.spec);
     if (kind === 'Kustomization' || kind === 'HelmRelease') {
       const deps: string[] = [];
-      (Array.isArray(spec.dependsOn) ? spec.dependsOn : []).forEach((d: { name?: string; namespace?: string }, i: number) => {
-        const ns = d.namespace ?? m.namespace;
+      list(spec.dependsOn).forEach((d, i) => {
+        const ns = str(d.namespace) ?? m.namespace;
         const target = ids(kind, ns, String(d.name));
         deps.push(target);
         if (!byId.has(target)) add('E_REF_DEPENDS_ON', b, ['spec', 'dependsOn', i, 'name'], `dependsOn ${ns}/${String(d.name)}, which is not a ${kind} in this cluster`, `declare the ${kind} or remove the dependency (known: ${[...byId.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.split('/').slice(1).join('/')).join(', ') || 'none'})`);
       });
       fluxDeps.set(idOf(b), { b, deps });
     }
-    const refs: { ref: { kind?: string; name?: string; namespace?: string }; path: (string | number)[] }[] = [];
-    if (kind === 'Kustomization' && spec.sourceRef) refs.push({ ref: spec.sourceRef as object, path: ['spec', 'sourceRef', 'name'] });
-    const chart = (spec.chart as { spec?: { sourceRef?: object } } | undefined)?.spec?.sourceRef;
-    if (kind === 'HelmRelease' && chart) refs.push({ ref: chart, path: ['spec', 'chart', 'spec', 'sourceRef', 'name'] });
-    if (kind === 'HelmRelease' && spec.chartRef) refs.push({ ref: spec.chartRef as object, path: ['spec', 'chartRef', 'name'] });
+    const refs: { ref: Record<string, unknown>; path: (string | number)[] }[] = [];
+    if (kind === 'Kustomization' && spec.sourceRef) refs.push({ ref: obj(spec.sourceRef), path: ['spec', 'sourceRef', 'name'] });
+    const chart = obj(obj(spec.chart).spec).sourceRef;
+    if (kind === 'HelmRelease' && chart) refs.push({ ref: obj(chart), path: ['spec', 'chart', 'spec', 'sourceRef', 'name'] });
+    if (kind === 'HelmRelease' && spec.chartRef) refs.push({ ref: obj(spec.chartRef), path: ['spec', 'chartRef', 'name'] });
     for (const { ref, path } of refs) {
-      const ns = ref.namespace ?? m.namespace;
+      const ns = str(ref.namespace) ?? m.namespace;
       const existsByFluxInstance = fluxInstanceSync && ref.kind === 'GitRepository' && ns === 'flux-system' && ref.name === 'flux-system';
       if (!existsByFluxInstance && !has(String(ref.kind), ns, String(ref.name))) {
         add('E_REF_SOURCE', b, path, `sourceRef ${String(ref.kind)} ${ns}/${String(ref.name)} does not exist in this cluster`, `declare the ${String(ref.kind)} (sources usually live in infrastructure/controllers or flux-system) or fix the name`);
@@ -81,37 +82,39 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
   for (const b of objects) {
     const kind = String(b.object.kind);
     const m = meta(b.object);
-    const spec = (b.object.spec ?? {}) as Record<string, unknown>;
+    const spec = obj(b.object.spec);
     if (!CLUSTER_SCOPED.has(kind) && m.namespace && !namespaces.has(m.namespace)) add('E_REF_NAMESPACE', b, ['metadata', 'namespace'], `namespace ${m.namespace} is not created in this cluster`, 'add a Namespace object (or fix metadata.namespace / the Flux targetNamespace)');
-    if (kind === 'Service' && spec.selector && Object.keys(spec.selector).length > 0 && !podsIn(m.namespace).some((p) => selects(spec.selector, p.t.labels))) {
+    if (kind === 'Service' && Object.keys(obj(spec.selector)).length > 0 && !podsIn(m.namespace).some((p) => selects(spec.selector, p.t.labels))) {
       add('E_REF_SERVICE_SELECTOR', b, ['spec', 'selector'], `selector ${JSON.stringify(spec.selector)} matches no pod template in namespace ${m.namespace}`, 'make the selector equal the labels of the Deployment/StatefulSet pod template');
     }
     if (kind === 'PodDisruptionBudget' && !podsIn(m.namespace).some((p) => selects(spec.selector ?? {}, p.t.labels))) {
       add('E_REF_PDB_SELECTOR', b, ['spec', 'selector'], `selector matches no pod template in namespace ${m.namespace}`, 'match the labels of the workload it protects');
     }
     if (kind === 'NetworkPolicy') {
-      const sel = spec.podSelector as { matchLabels?: object; matchExpressions?: unknown[] } | undefined;
-      const empty = !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+      const sel = obj(spec.podSelector);
+      const empty = Object.keys(obj(sel.matchLabels)).length === 0 && list(sel.matchExpressions).length === 0;
       if (!empty && !podsIn(m.namespace).some((p) => selects(sel, p.t.labels))) add('W_REF_NETPOL_SELECTOR', b, ['spec', 'podSelector'], `podSelector matches no pod template in namespace ${m.namespace}`, 'a policy that selects nothing protects nothing; match the workload labels', 'warning');
     }
     if (kind === 'HorizontalPodAutoscaler') {
-      const t = (spec.scaleTargetRef ?? {}) as { kind?: string; name?: string };
+      const t = obj(spec.scaleTargetRef);
       if (!has(String(t.kind), m.namespace, String(t.name))) add('E_REF_HPA_TARGET', b, ['spec', 'scaleTargetRef', 'name'], `scaleTargetRef ${String(t.kind)} ${String(t.name)} does not exist in namespace ${m.namespace}`, 'point it at the Deployment or StatefulSet it scales');
     }
     if (kind === 'Ingress') {
-      const check = (backend: { service?: { name?: string; port?: { number?: number; name?: string } } } | undefined, path: (string | number)[]): void => {
-        const svc = backend?.service;
-        if (!svc?.name) return;
-        const target = byId.get(ids('Service', m.namespace, svc.name));
-        if (!target) return add('E_REF_INGRESS_BACKEND', b, [...path, 'service', 'name'], `backend Service ${svc.name} does not exist in namespace ${m.namespace}`, 'fix the Service name');
-        const ports = ((target.object.spec as { ports?: { port?: number; name?: string }[] } | undefined)?.ports ?? []);
-        const ok = ports.some((p) => (svc.port?.number !== undefined && p.port === svc.port.number) || (svc.port?.name !== undefined && p.name === svc.port.name));
-        if (!ok) add('E_REF_INGRESS_PORT', b, [...path, 'service', 'port'], `Service ${svc.name} has no port ${svc.port?.number ?? svc.port?.name ?? '(none given)'} (it has ${ports.map((p) => p.name ?? p.port).join(', ') || 'none'})`, 'use one of the Service ports');
+      const check = (backend: unknown, path: (string | number)[]): void => {
+        const svc = obj(obj(backend).service);
+        const name = str(svc.name);
+        if (!name) return;
+        const port = obj(svc.port);
+        const target = byId.get(ids('Service', m.namespace, name));
+        if (!target) return add('E_REF_INGRESS_BACKEND', b, [...path, 'service', 'name'], `backend Service ${name} does not exist in namespace ${m.namespace}`, 'fix the Service name');
+        const ports = list(obj(target.object.spec).ports);
+        const ok = ports.some((p) => (port.number !== undefined && p.port === port.number) || (port.name !== undefined && p.name === port.name));
+        if (!ok) add('E_REF_INGRESS_PORT', b, [...path, 'service', 'port'], `Service ${name} has no port ${String(port.number ?? port.name ?? '(none given)')} (it has ${ports.map((p) => String(p.name ?? p.port)).join(', ') || 'none'})`, 'use one of the Service ports');
       };
-      check(spec.defaultBackend as never, ['spec', 'defaultBackend']);
-      ((spec.rules ?? []) as { http?: { paths?: { backend?: never }[] } }[]).forEach((rule, r) => (rule.http?.paths ?? []).forEach((p, i) => check(p.backend, ['spec', 'rules', r, 'http', 'paths', i, 'backend'])));
-      ((spec.tls ?? []) as { secretName?: string }[]).forEach((tls, i) => {
-        if (tls.secretName && !secretExists(m.namespace, tls.secretName)) add('E_REF_SECRET', b, ['spec', 'tls', i, 'secretName'], `TLS Secret ${tls.secretName} does not exist in namespace ${m.namespace} and no cert-manager Certificate creates it`, 'add a cert-manager Certificate with this secretName, or fix the name');
+      check(spec.defaultBackend, ['spec', 'defaultBackend']);
+      list(spec.rules).forEach((rule, r) => list(obj(rule.http).paths).forEach((p, i) => check(p.backend, ['spec', 'rules', r, 'http', 'paths', i, 'backend'])));
+      list(spec.tls).forEach((tls, i) => {
+        if (typeof tls.secretName === 'string' && !secretExists(m.namespace, tls.secretName)) add('E_REF_SECRET', b, ['spec', 'tls', i, 'secretName'], `TLS Secret ${tls.secretName} does not exist in namespace ${m.namespace} and no cert-manager Certificate creates it`, 'add a cert-manager Certificate with this secretName, or fix the name');
       });
     }
   }

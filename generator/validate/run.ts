@@ -119,14 +119,22 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   for (const c of clusters) {
     const loaded = spec.specs.find((s) => s.cluster.metadata.name === c.cluster);
     const context: ClusterContext = { cluster: c.cluster, ...(loaded ? { spec: loaded } : {}) };
-    if (checks.schemas) perStage.schemas!.push(...resolveCheck(checks.schemas, context)(c.objects));
+    const guard = async (stage: Stage, run: () => Finding[] | Promise<Finding[]>): Promise<void> => {
+      try {
+        perStage[stage]!.push(...(await run()));
+      } catch (error) {
+        // A bug in a check must not hide the other stages' findings or print a stack trace.
+        perStage[stage]!.push({ stage, code: 'E_VALIDATE_INTERNAL', severity: 'error', file: c.entry, message: `internal error in the ${stage} stage for cluster ${c.cluster || '(files)'}: ${error instanceof Error ? error.message : String(error)}`, hint: 'please report this with the repository that triggers it' });
+      }
+    };
+    if (checks.schemas) await guard('schemas', () => resolveCheck(checks.schemas!, context)(c.objects));
     if (options.build !== false) {
       const externalSecrets = new Set(loaded ? requiredSecrets(loaded.cluster).map((s) => `${s.namespace}/${s.name}`) : []);
-      perStage.references!.push(...checkReferences(c.objects, { externalSecrets }));
+      await guard('references', () => checkReferences(c.objects, { externalSecrets }));
     }
     const pageSize16k = loaded ? loaded.cluster.spec.nodes.some((n) => !n.pageSize4k) : true;
-    perStage.policy!.push(...(await checkPolicy(c.objects, { pageSize16k, relocate })));
-    if (checks.budget && options.build !== false) perStage.budget!.push(...resolveCheck(checks.budget, context)(c.objects));
+    await guard('policy', () => checkPolicy(c.objects, { pageSize16k, relocate }));
+    if (checks.budget && options.build !== false) await guard('budget', () => resolveCheck(checks.budget!, context)(c.objects));
   }
   perStage.policy!.push(...(await scriptFindings(fs)));
   if (checks.schemas) ran('schemas', dedupe(perStage.schemas!));

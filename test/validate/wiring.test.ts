@@ -65,3 +65,12 @@ describe('Pi 5 page size', () => {
     expect((await checkPolicy([influx], { pageSize16k: false })).map((f) => f.code)).not.toContain('W_POLICY_PAGE_SIZE');
   });
 });
+
+describe('a bug in a check', () => {
+  it('becomes one finding of that stage, and the other stages still report', async () => {
+    const schemas = (): never => { throw new TypeError('boom'); };
+    const result = await validateMemory({ ...base, 'apps/lab/deployment.yaml': base['apps/lab/deployment.yaml']!.replace('nginx:1.27.3', 'nginx:latest') }, { objectChecks: { schemas } });
+    expect(actionable(result)).toEqual(['E_POLICY_IMAGE_TAG@apps/lab/deployment.yaml:30', 'E_VALIDATE_INTERNAL@clusters/lab:0']);
+    expect(result.findings.find((f) => f.code === 'E_VALIDATE_INTERNAL')?.message).toContain('boom');
+  });
+});

@@ -2,7 +2,7 @@ import { meta, podTemplate, selects } from '../_kinds.js';
 import type { BuiltObject } from '../types.js';
 import type { Violation } from './rules.js';
 
-type Obj = Record<string, unknown>;
+import { list, obj } from '../_shape.js';
 
 /** Replicated workloads have a PodDisruptionBudget and a spread; every namespace with pods has a default-deny NetworkPolicy. */
 export function availabilityViolations(objects: readonly BuiltObject[]): Violation[] {
@@ -20,13 +20,13 @@ export function availabilityViolations(objects: readonly BuiltObject[]): Violati
     if (kind !== 'Deployment' && kind !== 'StatefulSet') continue;
     const t = podTemplate(b.object)!;
     const m = meta(b.object);
-    const hpa = inNs('HorizontalPodAutoscaler', m.namespace).find((h) => { const ref = (h.object.spec as { scaleTargetRef?: { kind?: string; name?: string } }).scaleTargetRef; return ref?.kind === kind && ref.name === m.name; });
-    const replicas = Math.max(Number((b.object.spec as Obj).replicas ?? 1), Number((hpa?.object.spec as { minReplicas?: number } | undefined)?.minReplicas ?? 1));
+    const hpa = inNs('HorizontalPodAutoscaler', m.namespace).find((h) => { const ref = obj(obj(h.object.spec).scaleTargetRef); return ref.kind === kind && ref.name === m.name; });
+    const replicas = Math.max(count(obj(b.object.spec).replicas), count(obj(hpa?.object.spec).minReplicas));
     if (replicas < 2) continue;
-    if (!inNs('PodDisruptionBudget', m.namespace).some((p) => selects((p.object.spec as Obj | undefined)?.selector ?? {}, t.labels))) {
+    if (!inNs('PodDisruptionBudget', m.namespace).some((p) => selects(obj(p.object.spec).selector, t.labels))) {
       out.push({ rule: 'pdb', object: b, path: ['spec', 'replicas'], message: `${replicas} replicas and no PodDisruptionBudget selecting them`, hint: 'add a PodDisruptionBudget (maxUnavailable: 1) so a node drain keeps the service up' });
     }
-    const affinity = (t.spec.affinity ?? {}) as { podAntiAffinity?: unknown };
+    const affinity = obj(t.spec.affinity);
     if (!Array.isArray(t.spec.topologySpreadConstraints) && !affinity.podAntiAffinity) {
       out.push({ rule: 'spread', object: b, path: [...t.path, 'topologySpreadConstraints'], message: `${replicas} replicas with no topologySpreadConstraints or podAntiAffinity: they may all land on one Pi`, hint: 'spread over kubernetes.io/hostname (topologySpreadConstraints, whenUnsatisfiable: ScheduleAnyway)' });
     }
@@ -36,13 +36,20 @@ export function availabilityViolations(objects: readonly BuiltObject[]): Violati
   for (const [ns, firstWorkload] of [...namespaces].sort(([a], [b]) => a.localeCompare(b))) {
     if (ns === '' || ns === 'kube-system') continue;
     const denies = inNs('NetworkPolicy', ns).some((p) => {
-      const spec = (p.object.spec ?? {}) as { podSelector?: { matchLabels?: object; matchExpressions?: unknown[] }; policyTypes?: string[]; ingress?: unknown[] };
-      const all = Object.keys(spec.podSelector?.matchLabels ?? {}).length === 0 && (spec.podSelector?.matchExpressions ?? []).length === 0;
-      return all && (spec.policyTypes ?? ['Ingress']).includes('Ingress') && (spec.ingress ?? []).length === 0;
+      const spec = obj(p.object.spec);
+      const selector = obj(spec.podSelector);
+      const all = Object.keys(obj(selector.matchLabels)).length === 0 && list(selector.matchExpressions).length === 0;
+      const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : ['Ingress'];
+      return all && types.includes('Ingress') && list(spec.ingress).length === 0;
     });
     if (denies) continue;
     const namespace = inNs('Namespace', '').find((b) => meta(b.object).name === ns);
     out.push({ rule: 'default-deny', object: namespace ?? firstWorkload, path: namespace ? ['metadata', 'name'] : ['metadata', 'namespace'], message: `namespace ${ns} runs pods but has no default-deny NetworkPolicy`, hint: 'add a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress], then allow what each app needs' });
   }
   return out;
+}
+
+/** A replica count as written (a number; anything else counts as the default, 1). */
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 1;
 }

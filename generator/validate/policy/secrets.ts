@@ -5,8 +5,7 @@ import { podTemplate } from '../_kinds.js';
 import type { BuiltObject } from '../types.js';
 import type { Violation } from './rules.js';
 
-type Obj = Record<string, unknown>;
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+import { list, obj, str } from '../_shape.js';
 
 /** Env names whose literal value is a credential (POSTGRES_PASSWORD, API_TOKEN…); *_FILE and *_PATH point at one instead. */
 const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credentials?|auth)$/i;
@@ -16,11 +15,11 @@ const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?ke
  * that decrypts (`spec.decryption.provider: sops`, set when the spec's secrets.mode is sops).
  */
 export function plaintextSecretViolations(objects: readonly BuiltObject[]): Violation[] {
-  const decrypting = new Set(objects.filter((b) => b.object.kind === 'Kustomization' && String(b.object.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/') && (b.object.spec as { decryption?: { provider?: string } } | undefined)?.decryption?.provider === 'sops').map((b) => normalizeFluxPath((b.object.spec as { path?: string }).path)));
+  const decrypting = new Set(objects.filter((b) => b.object.kind === 'Kustomization' && String(b.object.apiVersion).startsWith('kustomize.toolkit.fluxcd.io/') && obj(obj(b.object.spec).decryption).provider === 'sops').map((b) => normalizeFluxPath(str(obj(b.object.spec).path))));
   const out: Violation[] = [];
   for (const b of objects) {
     if (b.object.kind !== 'Secret') continue;
-    const field = ['stringData', 'data'].find((f) => b.object[f] && typeof b.object[f] === 'object' && Object.keys(b.object[f] as object).length > 0);
+    const field = ['stringData', 'data'].find((f) => Object.keys(obj(b.object[f])).length > 0);
     if (!field) continue;
     if (b.object.sops === undefined) {
       out.push({ rule: 'plaintext-secret', object: b, path: [field], message: `Secret carries ${field} in plain text`, hint: 'never commit secret values: let the bootstrap create it (requiredSecrets) or encrypt it with `sops --encrypt` (secrets.mode: sops)' });
@@ -60,7 +59,7 @@ export async function credentialViolations(objects: readonly BuiltObject[]): Pro
       }
     }
     if (b.object.kind === 'ConfigMap') {
-      for (const [key, value] of Object.entries((b.object.data ?? {}) as Record<string, unknown>)) if (typeof value === 'string') addText(b, ['data', key], value);
+      for (const [key, value] of Object.entries(obj(b.object.data))) if (typeof value === 'string') addText(b, ['data', key], value);
     }
   }
   if (segments.length === 0) return out;
