@@ -8,8 +8,12 @@ export interface ClusterContext {
   readonly spec?: LoadedSpec;
 }
 
-/** A stage check: a plain ObjectCheck, or one made per cluster from its context. */
-export type StageCheck = ObjectCheck | { readonly forCluster: (context: ClusterContext) => ObjectCheck };
+/**
+ * A stage check: a plain ObjectCheck, or one made per cluster from its context. `forCluster` may
+ * answer undefined when the check cannot apply (e.g. the budget without a spec): the run then says
+ * so in an info finding for that cluster.
+ */
+export type StageCheck = ObjectCheck | { readonly forCluster: (context: ClusterContext) => ObjectCheck | undefined };
 
 export interface ObjectChecks {
   readonly schemas?: StageCheck;
@@ -17,13 +21,17 @@ export interface ObjectChecks {
 }
 
 /**
- * The schemas and budget stages, built elsewhere and wired here at merge, e.g.
- *   import { checkSchemas } from './schemas/index.js';
- *   export const wiredObjectChecks: ObjectChecks = { schemas: checkSchemas, budget: { forCluster: (c) => (objects) => checkBudget(objects, c) } };
+ * The schemas and budget stages, built elsewhere and wired here at merge:
+ *   import { budgetCheck } from '../budget/index.js';
+ *   import { createSchemaCheck } from './schemas/index.js';
+ *   export const wiredObjectChecks: ObjectChecks = {
+ *     schemas: { forCluster: (c) => createSchemaCheck(c.spec ? { kubernetesVersion: c.spec.cluster.spec.k3s.version } : {}) },
+ *     budget: { forCluster: (c) => (c.spec ? budgetCheck(c.spec) : undefined) },
+ *   };
  * A stage left out here runs as "not wired" and says so with an info finding; it never passes silently.
  */
 export const wiredObjectChecks: ObjectChecks = {};
 
-export function resolveCheck(check: StageCheck, context: ClusterContext): ObjectCheck {
+export function resolveCheck(check: StageCheck, context: ClusterContext): ObjectCheck | undefined {
   return typeof check === 'function' ? check : check.forCluster(context);
 }

@@ -127,14 +127,19 @@ export async function runValidation(root: string, options: ValidateOptions = {})
         perStage[stage]!.push({ stage, code: 'E_VALIDATE_INTERNAL', severity: 'error', file: c.entry, message: `internal error in the ${stage} stage for cluster ${c.cluster || '(files)'}: ${error instanceof Error ? error.message : String(error)}`, hint: 'please report this with the repository that triggers it' });
       }
     };
-    if (checks.schemas) await guard('schemas', () => resolveCheck(checks.schemas!, context)(c.objects));
+    const stageCheck = (stage: 'schemas' | 'budget'): Finding[] => {
+      const check = resolveCheck(checks[stage]!, context);
+      if (check) return check(c.objects);
+      return [{ stage, code: 'I_STAGE_NOT_APPLICABLE', severity: 'info', file: c.entry, message: `${stage} stage does not apply to cluster ${c.cluster || '(files)'}${loaded ? '' : ': it has no usable clusters/<name>/cluster.yaml'}` }];
+    };
+    if (checks.schemas) await guard('schemas', () => stageCheck('schemas'));
     if (options.build !== false) {
       const externalSecrets = new Set(loaded ? requiredSecrets(loaded.cluster).map((s) => `${s.namespace}/${s.name}`) : []);
       await guard('references', () => checkReferences(c.objects, { externalSecrets }));
     }
     const pageSize16k = loaded ? loaded.cluster.spec.nodes.some((n) => !n.pageSize4k) : true;
     await guard('policy', () => checkPolicy(c.objects, { pageSize16k, relocate }));
-    if (checks.budget && options.build !== false) await guard('budget', () => resolveCheck(checks.budget!, context)(c.objects));
+    if (checks.budget && options.build !== false) await guard('budget', () => stageCheck('budget'));
   }
   perStage.policy!.push(...(await scriptFindings(fs)));
   if (checks.schemas) ran('schemas', dedupe(perStage.schemas!));

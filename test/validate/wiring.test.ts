@@ -32,6 +32,11 @@ describe('schemas and budget slots', () => {
     expect(result.stages.find((s) => s.stage === 'budget')).toMatchObject({ status: 'ran', errors: 0 });
     expect(result.findings.some((f) => f.code === 'I_STAGE_NOT_WIRED' && f.stage === 'budget')).toBe(false);
   });
+
+  it('says so when a per-cluster check does not apply (no spec for the budget), instead of passing silently', async () => {
+    const result = await validateMemory({ ...base }, { objectChecks: { budget: { forCluster: (c) => (c.spec ? () => [] : undefined) } } });
+    expect(result.findings.filter((f) => f.stage === 'budget').map((f) => [f.code, f.message])).toEqual([['I_STAGE_NOT_APPLICABLE', 'budget stage does not apply to cluster lab: it has no usable clusters/<name>/cluster.yaml']]);
+  });
 });
 
 describe('findings in generated repositories', () => {
