@@ -39,6 +39,17 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
       if (name) extra.add(`${meta(b.object).namespace}/${name}`);
     }
   }
+  // cert-manager's ingress-shim creates a Certificate (and so the TLS Secret) for an annotated Ingress.
+  const shimIssuer = (b: BuiltObject): { kind: string; name: string } | undefined => {
+    const a = meta(b.object).annotations;
+    const cluster = a['cert-manager.io/cluster-issuer'];
+    const local = a['cert-manager.io/issuer'];
+    return cluster ? { kind: 'ClusterIssuer', name: cluster } : local ? { kind: 'Issuer', name: local } : undefined;
+  };
+  for (const b of objects) {
+    if (b.object.kind !== 'Ingress' || !shimIssuer(b)) continue;
+    for (const tls of list(obj(b.object.spec).tls)) if (typeof tls.secretName === 'string') extra.add(`${meta(b.object).namespace}/${tls.secretName}`);
+  }
   const secretExists = (ns: string, name: string): boolean => has('Secret', ns, name) || extra.has(`${ns}/${name}`);
   const namespaces = new Set([...BUILTIN_NAMESPACES, ...objects.filter((b) => b.object.kind === 'Namespace').map((b) => meta(b.object).name)]);
 
@@ -98,6 +109,10 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
     if (kind === 'HorizontalPodAutoscaler') {
       const t = obj(spec.scaleTargetRef);
       if (!has(String(t.kind), m.namespace, String(t.name))) add('E_REF_HPA_TARGET', b, ['spec', 'scaleTargetRef', 'name'], `scaleTargetRef ${String(t.kind)} ${String(t.name)} does not exist in namespace ${m.namespace}`, 'point it at the Deployment or StatefulSet it scales');
+    }
+    const issuer = kind === 'Ingress' ? shimIssuer(b) : kind === 'Certificate' && String(b.object.apiVersion).startsWith('cert-manager.io/') ? { kind: str(obj(spec.issuerRef).kind) ?? 'Issuer', name: String(obj(spec.issuerRef).name) } : undefined;
+    if (issuer && !has(issuer.kind, issuer.kind === 'ClusterIssuer' ? '' : m.namespace, issuer.name)) {
+      add('E_REF_ISSUER', b, kind === 'Ingress' ? ['metadata', 'annotations'] : ['spec', 'issuerRef', 'name'], `cert-manager ${issuer.kind} ${issuer.name} does not exist in this cluster${issuer.kind === 'Issuer' ? ` (namespace ${m.namespace})` : ''}`, 'declare the issuer (infrastructure/configs) or fix its name');
     }
     if (kind === 'Ingress') {
       const check = (backend: unknown, path: (string | number)[]): void => {

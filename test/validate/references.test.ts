@@ -34,6 +34,8 @@ spec:
   dnsNames: [web.example.com]
   issuerRef: { kind: ClusterIssuer, name: selfsigned }
 `;
+const clusterIssuer = '---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: selfsigned\nspec:\n  selfSigned: {}\n';
+const shim = (issuer: string): string => ingress('                name: web\n                port:\n                  number: 80\n', '  tls:\n    - hosts: [web.example.com]\n      secretName: web-tls\n').replace('  namespace: iot\n', `  namespace: iot\n  annotations:\n    cert-manager.io/cluster-issuer: ${issuer}\n`);
 
 const cases: [string, Record<string, string>, string[]][] = [
   ['a dependsOn target that does not exist', edit([['clusters/lab/apps.yaml', '    - name: infra', '    - name: infrra']]), ['E_REF_DEPENDS_ON@clusters/lab/apps.yaml:8']],
@@ -57,6 +59,8 @@ const cases: [string, Record<string, string>, string[]][] = [
   ['an Ingress backend Service that does not exist', edit([], { 'apps/lab/ingress.yaml': ingress('                name: api\n                port:\n                  number: 80\n') }), ['E_REF_INGRESS_BACKEND@apps/lab/ingress.yaml:15']],
   ['an Ingress backend port the Service does not have', edit([], { 'apps/lab/ingress.yaml': ingress('                name: web\n                port:\n                  number: 8080\n') }), ['E_REF_INGRESS_PORT@apps/lab/ingress.yaml:16']],
   ['an Ingress TLS Secret nobody creates', edit([], { 'apps/lab/ingress.yaml': ingress('                name: web\n                port:\n                  name: http\n', '  tls:\n    - hosts: [web.example.com]\n      secretName: web-tls\n') }), ['E_REF_SECRET@apps/lab/ingress.yaml:20']],
+  ['a Certificate whose ClusterIssuer does not exist', edit([], { 'apps/lab/ingress.yaml': ingress('                name: web\n                port:\n                  number: 80\n', '  tls:\n    - hosts: [web.example.com]\n      secretName: web-tls\n') + certificate }), ['E_REF_ISSUER@apps/lab/ingress.yaml:30']],
+  ['an Ingress annotated for a ClusterIssuer that does not exist', edit([], { 'apps/lab/ingress.yaml': shim('letsencrypt'), 'infra/lab/issuer.yaml': clusterIssuer }), ['E_REF_ISSUER@apps/lab/ingress.yaml:6']],
   ['the same object declared twice in a cluster', edit([], { 'apps/lab/zz-copy.yaml': base['apps/lab/configmap.yaml']! }), ['E_REF_DUPLICATE@apps/lab/zz-copy.yaml:4']],
   ['an object in a namespace nobody creates', edit([], { 'apps/lab/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: nope\ndata: {}\n' }), ['E_REF_NAMESPACE@apps/lab/extra.yaml:5']],
 ];
@@ -76,8 +80,12 @@ describe('references stage: what counts as existing', () => {
   });
 
   it('accepts a TLS Secret created by a cert-manager Certificate', async () => {
-    const files = edit([], { 'apps/lab/ingress.yaml': ingress('                name: web\n                port:\n                  number: 80\n', '  tls:\n    - hosts: [web.example.com]\n      secretName: web-tls\n') + certificate });
+    const files = edit([], { 'apps/lab/ingress.yaml': ingress('                name: web\n                port:\n                  number: 80\n', '  tls:\n    - hosts: [web.example.com]\n      secretName: web-tls\n') + certificate, 'infra/lab/issuer.yaml': clusterIssuer });
     expect(actionable(await validateMemory(files))).toEqual([]);
+  });
+
+  it('accepts a TLS Secret that cert-manager\'s ingress-shim creates for an annotated Ingress', async () => {
+    expect(actionable(await validateMemory(edit([], { 'apps/lab/ingress.yaml': shim('selfsigned'), 'infra/lab/issuer.yaml': clusterIssuer })))).toEqual([]);
   });
 
   it('accepts Secrets the bootstrap creates (requiredSecrets), and only those', async () => {

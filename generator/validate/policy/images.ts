@@ -27,11 +27,12 @@ export function parseImage(image: string): ImageRef {
 
 /**
  * Images known to be published for linux/arm64 (FACTS.md "Multi-arch with arm64": Docker official
- * images, Prometheus, Grafana, Loki, Flux controllers; plus the Kubernetes, K3s and cert-manager registries).
+ * images, Prometheus, Grafana, Loki, Flux controllers; plus the Kubernetes, K3s and cert-manager
+ * registries, and the Prometheus community exporters, which are built with promu for linux/arm64).
  */
 const MULTI_ARCH: readonly RegExp[] = [
   /^docker\.io\/library\//, /^docker\.io\/(prom|grafana|rancher|traefik|eclipse-mosquitto|fluxcd)\//,
-  /^ghcr\.io\/fluxcd\//, /^ghcr\.io\/controlplaneio-fluxcd\//, /^quay\.io\/prometheus(-operator)?\//, /^quay\.io\/jetstack\//,
+  /^ghcr\.io\/fluxcd\//, /^ghcr\.io\/controlplaneio-fluxcd\//, /^quay\.io\/prometheus(-operator|community)?\//, /^docker\.io\/oliver006\/redis_exporter$/, /^quay\.io\/jetstack\//,
   /^registry\.k8s\.io\//, /^ghcr\.io\/grafana\//, /^quay\.io\/kiwigrid\//, /^docker\.io\/kiwigrid\//,
 ];
 
@@ -57,7 +58,7 @@ export function imageViolations(built: BuiltObject, context: ImageContext): Viol
     }
     const full = `${ref.registry}/${ref.repository}`;
     if (!MULTI_ARCH.some((re) => re.test(full))) {
-      out.push({ rule: 'image-arm64', object: built, path, message: `image ${image} is not on the known arm64 list`, hint: 'check the image manifest lists linux/arm64 (docker buildx imagetools inspect), then annotate pi-gitops.dev/allow: "image-arm64: <evidence>"' });
+      out.push({ rule: 'image-arm64', object: built, path, message: `image ${image} is not on the known arm64 list`, hint: 'check that the image manifest lists linux/arm64 (docker buildx imagetools inspect IMAGE)' });
     }
     const risk = JEMALLOC_4K.find((r) => r.match(ref));
     if (risk && context.pageSize16k) {
