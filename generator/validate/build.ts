@@ -36,7 +36,7 @@ const SKIPPED = '\u0000skipped';
  * a folder with such findings is not built. Folders without a kustomization.yaml are built the way
  * Flux does: every manifest below them, with nested kustomizations built in place.
  */
-export async function buildStage(fs: RepoFs, root: string, entries: readonly string[], index: SourceIndex, kustomize: Builder = (p) => kustomizeBuild(root, p)): Promise<BuildStageResult> {
+export async function buildStage(fs: RepoFs, root: string, entries: readonly string[], sources: SourceIndex | Promise<SourceIndex>, kustomize: Builder = (p) => kustomizeBuild(root, p)): Promise<BuildStageResult> {
   const findings: Finding[] = [];
   let toolMissing = false;
   const clusters = await Promise.all(entries.map(async (entry): Promise<ClusterObjects> => {
@@ -59,6 +59,7 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
       toolMissing = true;
       return { cluster, entry, objects: [], built: [] };
     }
+    const index = await sources;
     for (const node of result.nodes) {
       const problem = problems.get(node.path);
       if (!problem) continue;

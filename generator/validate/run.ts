@@ -11,7 +11,7 @@ import { checkPolicy } from './policy/index.js';
 import { imageLocator } from './_image-source.js';
 import { checkReferences } from './references.js';
 import { scriptFindings } from './scripts.js';
-import { specStage } from './spec.js';
+import { clusterFolders, specStage } from './spec.js';
 import type { BuiltObject } from './types.js';
 import { dirOf } from './walk.js';
 
@@ -60,6 +60,13 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   };
   let unusable = false;
 
+  // kustomize runs in child processes: start the builds (checked offline first) while this process
+  // loads specs, renders for drift and parses every file; their results are used only if the files are usable.
+  const entries = await clusterFolders(fs, options.cluster);
+  const filesRun = checkFiles(fs);
+  const buildRun = options.build === false || entries.length === 0 ? undefined : buildStage(fs, root, entries, filesRun.then((f) => f.index), options.kustomize);
+  buildRun?.catch(() => undefined); // awaited below, or deliberately dropped when the files are unusable
+
   // 1–2: spec and drift, only for repositories pi-gitops generates.
   const spec = await specStage(fs, options.cluster);
   if (options.cluster !== undefined && spec.clusterFolders.length === 0) {
@@ -76,10 +83,9 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     else if (options.cluster !== undefined) skip('drift', 'drift compares the whole repository; run without --cluster');
     else ran('drift', await driftStage(root, spec.specs, options.fs));
   }
-  const entries = spec.clusterFolders;
 
   // 3: files.
-  const files = await checkFiles(fs);
+  const files = await filesRun;
   ran('files', files.findings);
   unusable ||= files.unusable;
   const objectStages: Stage[] = ['schemas', 'references', 'policy', 'budget'];
@@ -103,7 +109,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     for (const stage of objectStages) skip(stage, 'nothing was built');
     return finish(findings, reports, unusable);
   } else {
-    const result = await buildStage(fs, root, entries, files.index, options.kustomize);
+    const result = await buildRun!;
     ran('build', result.findings);
     if (result.toolMissing) {
       for (const stage of objectStages) skip(stage, 'kustomize is missing, nothing was built');

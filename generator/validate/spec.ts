@@ -14,11 +14,11 @@ export interface SpecStageResult {
 
 /** Spec stage: the same loading as `generate` (loadSpec per clusters/<name>/cluster.yaml), through the injected filesystem. */
 export async function specStage(fs: RepoFs, only?: string): Promise<SpecStageResult> {
-  const clusterFolders = ((await fs.list('clusters')) ?? []).filter((e) => e.type === 'dir' && (only === undefined || e.name === only)).map((e) => `clusters/${e.name}`);
+  const folders = await clusterFolders(fs, only);
   const specs: LoadedSpec[] = [];
   const findings: Finding[] = [];
   const specFolders: string[] = [];
-  for (const folder of clusterFolders) {
+  for (const folder of folders) {
     const bytes = await fs.readFile(`${folder}/cluster.yaml`);
     if (bytes === undefined) continue;
     specFolders.push(folder);
@@ -26,5 +26,10 @@ export async function specStage(fs: RepoFs, only?: string): Promise<SpecStageRes
     findings.push(...result.findings);
     if (result.spec) specs.push(result.spec);
   }
-  return { specs, findings, specFolders, clusterFolders };
+  return { specs, findings, specFolders, clusterFolders: folders };
+}
+
+/** The entry points: every folder under clusters/ (or only the named one). */
+export async function clusterFolders(fs: RepoFs, only?: string): Promise<string[]> {
+  return ((await fs.list('clusters')) ?? []).filter((e) => e.type === 'dir' && (only === undefined || e.name === only)).map((e) => `clusters/${e.name}`);
 }
