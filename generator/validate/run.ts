@@ -66,6 +66,9 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   const filesRun = checkFiles(fs);
   const buildRun = options.build === false || entries.length === 0 ? undefined : buildStage(fs, root, entries, filesRun.then((f) => f.index), options.kustomize);
   buildRun?.catch(() => undefined); // awaited below, or deliberately dropped when the files are unusable
+  const locatorRun = imageLocator(fs);
+  const scriptsRun = scriptFindings(fs);
+  scriptsRun.catch(() => undefined);
 
   // 1–2: spec and drift, only for repositories pi-gitops generates.
   const spec = await specStage(fs, options.cluster);
@@ -121,7 +124,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
 
   // 5–8: object stages, per cluster.
   const perStage: Record<string, Finding[]> = { schemas: [], references: [], policy: [], budget: [] };
-  const relocate = await imageLocator(fs);
+  const relocate = await locatorRun;
   for (const c of clusters) {
     const loaded = spec.specs.find((s) => s.cluster.metadata.name === c.cluster);
     const context: ClusterContext = { cluster: c.cluster, ...(loaded ? { spec: loaded } : {}) };
@@ -147,7 +150,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     await guard('policy', () => checkPolicy(c.objects, { pageSize16k, relocate }));
     if (checks.budget && options.build !== false) await guard('budget', () => stageCheck('budget'));
   }
-  perStage.policy!.push(...(await scriptFindings(fs)));
+  perStage.policy!.push(...(await scriptsRun));
   if (checks.schemas) ran('schemas', dedupe(perStage.schemas!));
   else skip('schemas', 'no schema check is registered (generator/validate/object-checks.ts); objects were NOT checked against API schemas', 'not-wired');
   if (options.build === false) skip('references', '--no-build: references are judged on built objects');
