@@ -42,3 +42,28 @@ export function describe(object: Record<string, unknown>): string {
   const m = (object.metadata ?? {}) as { name?: string; namespace?: string };
   return `${String(object.kind)} ${m.namespace ? `${m.namespace}/` : ''}${m.name ?? ''}`;
 }
+
+/** `spec.containers[0]["app.kubernetes.io/name"]` → ['spec', 'containers', 0, 'app.kubernetes.io/name'] (formatPath's inverse). */
+export function parsePath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(JSON.parse(m[3]) as string);
+  }
+  return out;
+}
+
+/**
+ * Findings from checks that know only the object (schemas, budget) carry the object's line and a
+ * field path; where the source file writes that field, point at its line instead.
+ */
+export function refineFindings(findings: readonly Finding[], sources: readonly SourceEntry[]): Finding[] {
+  const byLine = new Map(sources.map((e) => [`${e.file}:${e.position.line}`, e]));
+  return findings.map((f) => {
+    const entry = f.file && f.position && f.path ? byLine.get(`${f.file}:${f.position.line}`) : undefined;
+    if (!entry || !f.path) return f;
+    const position = entry.locate(parsePath(f.path));
+    return position && position.line > entry.position.line ? { ...f, position } : f;
+  });
+}

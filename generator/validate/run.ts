@@ -4,7 +4,7 @@ import { buildStage, type Builder, type ClusterObjects } from './build.js';
 import { driftStage } from './drift.js';
 import { checkFiles, UNUSABLE_CODES } from './files.js';
 import { diskFs, type RepoFs } from './fs.js';
-import { attachOrigin, attachSource } from './locate.js';
+import { attachOrigin, attachSource, refineFindings } from './locate.js';
 import { resolveCheck, wiredObjectChecks, type ClusterContext, type ObjectChecks } from './object-checks.js';
 import { originOf } from './origin.js';
 import { checkPolicy } from './policy/index.js';
@@ -151,13 +151,14 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     if (checks.budget && options.build !== false) await guard('budget', () => stageCheck('budget'));
   }
   perStage.policy!.push(...(await scriptsRun));
-  if (checks.schemas) ran('schemas', dedupe(perStage.schemas!));
+  const sources = files.index.entries();
+  if (checks.schemas) ran('schemas', dedupe(refineFindings(perStage.schemas!, sources)));
   else skip('schemas', 'no schema check is registered (generator/validate/object-checks.ts); objects were NOT checked against API schemas', 'not-wired');
   if (options.build === false) skip('references', '--no-build: references are judged on built objects');
   else ran('references', dedupe(perStage.references!));
   ran('policy', dedupe(perStage.policy!));
   if (options.build === false) skip('budget', '--no-build: the budget needs built objects');
-  else if (checks.budget) ran('budget', dedupe(perStage.budget!));
+  else if (checks.budget) ran('budget', dedupe(refineFindings(perStage.budget!, sources)));
   else skip('budget', 'no budget check is registered (generator/validate/object-checks.ts); resources were NOT budgeted', 'not-wired');
   return finish(findings, reports, unusable);
 }

@@ -24,6 +24,13 @@ describe('schemas and budget slots', () => {
     expect(result.stages.find((s) => s.stage === 'budget')).toMatchObject({ status: 'not-wired' });
   });
 
+  it('moves a schema finding from the object\'s line to the field\'s line when the file writes that field', async () => {
+    const files = { ...base, 'apps/lab/deployment.yaml': base['apps/lab/deployment.yaml']!.replace('  replicas: 2', '  replica: 2') };
+    const schemas = (objects: readonly BuiltObject[]): Finding[] => objects.filter((o) => o.object.kind === 'Deployment').map((o) => ({ stage: 'schemas', code: 'E_SCHEMA_UNKNOWN_FIELD', severity: 'error', message: 'unknown field', file: o.source!.file, position: o.source!.position!, path: 'spec.replica' }));
+    const result = await validateMemory(files, { objectChecks: { schemas } });
+    expect(actionable(result)).toEqual(expect.arrayContaining(['E_SCHEMA_UNKNOWN_FIELD@apps/lab/deployment.yaml:7']));
+  });
+
   it('gives a per-cluster budget check its cluster name', async () => {
     const contexts: ClusterContext[] = [];
     const budget = { forCluster: (context: ClusterContext) => (contexts.push(context), () => []) };
@@ -77,5 +84,15 @@ describe('a bug in a check', () => {
     const result = await validateMemory({ ...base, 'apps/lab/deployment.yaml': base['apps/lab/deployment.yaml']!.replace('nginx:1.27.3', 'nginx:latest') }, { objectChecks: { schemas } });
     expect(actionable(result)).toEqual(['E_POLICY_IMAGE_TAG@apps/lab/deployment.yaml:30', 'E_VALIDATE_INTERNAL@clusters/lab:0']);
     expect(result.findings.find((f) => f.code === 'E_VALIDATE_INTERNAL')?.message).toContain('boom');
+  });
+});
+
+describe('field paths', () => {
+  it('parse back what formatPath writes', async () => {
+    const { formatPath } = await import('../../generator/findings.js');
+    const { parsePath } = await import('../../generator/validate/locate.js');
+    for (const path of [['spec', 'template', 'spec', 'containers', 0, 'image'], ['metadata', 'labels', 'app.kubernetes.io/name'], ['spec', 'apps', 'device-management', 'env', 'LOG_LEVEL']]) {
+      expect(parsePath(formatPath(path))).toEqual(path);
+    }
   });
 });
