@@ -55,12 +55,18 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
 
   // Flux graph: dependsOn, sourceRef, cycles.
   const fluxDeps = new Map<string, { b: BuiltObject; deps: string[] }>();
+  /** Missing targetNamespaces, reported once at the Kustomization rather than at every object it moves. */
+  const missingTargets = new Set<string>();
   for (const b of objects) {
     const kind = String(b.object.kind);
     if (!FLUX_GROUP.test(String(b.object.apiVersion))) continue;
     const m = meta(b.object);
     const spec = obj(b.object.spec);
     if (kind === 'Kustomization' || kind === 'HelmRelease') {
+      const target = str(spec.targetNamespace);
+      const creates = kind === 'HelmRelease' && obj(spec.install).createNamespace === true;
+      if (target && !creates && !namespaces.has(target)) missingTargets.add(target);
+      if (target && !creates && !namespaces.has(target)) add('E_REF_NAMESPACE', b, ['spec', 'targetNamespace'], `targetNamespace ${target} is not created in this cluster`, 'add a Namespace object for it (or fix targetNamespace)');
       const deps: string[] = [];
       list(spec.dependsOn).forEach((d, i) => {
         const ns = str(d.namespace) ?? m.namespace;
@@ -94,7 +100,7 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
     const kind = String(b.object.kind);
     const m = meta(b.object);
     const spec = obj(b.object.spec);
-    if (!CLUSTER_SCOPED.has(kind) && m.namespace && !namespaces.has(m.namespace)) add('E_REF_NAMESPACE', b, ['metadata', 'namespace'], `namespace ${m.namespace} is not created in this cluster`, 'add a Namespace object (or fix metadata.namespace / the Flux targetNamespace)');
+    if (!CLUSTER_SCOPED.has(kind) && m.namespace && !namespaces.has(m.namespace) && !missingTargets.has(m.namespace)) add('E_REF_NAMESPACE', b, ['metadata', 'namespace'], `namespace ${m.namespace} is not created in this cluster`, 'add a Namespace object (or fix metadata.namespace / the Flux targetNamespace)');
     if (kind === 'Service' && Object.keys(obj(spec.selector)).length > 0 && !podsIn(m.namespace).some((p) => selects(spec.selector, p.t.labels))) {
       add('E_REF_SERVICE_SELECTOR', b, ['spec', 'selector'], `selector ${JSON.stringify(spec.selector)} matches no pod template in namespace ${m.namespace}`, 'make the selector equal the labels of the Deployment/StatefulSet pod template');
     }

@@ -87,6 +87,20 @@ describe('build stage: real kustomize', () => {
     expect(actionable(result)).toEqual(['E_POLICY_IMAGE_TAG@apps/lab/kustomization.yaml:10']);
   });
 
+  it('says kubectl is missing and calls the input unusable, instead of passing', async () => {
+    const saved = process.env.PI_GITOPS_KUBECTL;
+    process.env.PI_GITOPS_KUBECTL = join(root, 'no-such-kubectl');
+    try {
+      const result = await runValidation('test/fixtures/flux-example');
+      expect(result.unusable).toBe(true);
+      expect(actionable(result)).toEqual(['E_BUILD_TOOL_MISSING@:0']);
+      expect(result.stages.find((s) => s.stage === 'references')).toMatchObject({ status: 'skipped', note: expect.stringContaining('kustomize is missing') });
+    } finally {
+      if (saved === undefined) delete process.env.PI_GITOPS_KUBECTL;
+      else process.env.PI_GITOPS_KUBECTL = saved;
+    }
+  });
+
   it('validates the hand-written Flux example clean with real builds', async () => {
     const result = await runValidation('test/fixtures/flux-example');
     expect(actionable(result)).toEqual([]);

@@ -63,6 +63,7 @@ const cases: [string, Record<string, string>, string[]][] = [
   ['an Ingress annotated for a ClusterIssuer that does not exist', edit([], { 'apps/lab/ingress.yaml': shim('letsencrypt'), 'infra/lab/issuer.yaml': clusterIssuer }), ['E_REF_ISSUER@apps/lab/ingress.yaml:6']],
   ['the same object declared twice in a cluster', edit([], { 'apps/lab/zz-copy.yaml': base['apps/lab/configmap.yaml']! }), ['E_REF_DUPLICATE@apps/lab/zz-copy.yaml:4']],
   ['an object in a namespace nobody creates', edit([], { 'apps/lab/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: nope\ndata: {}\n' }), ['E_REF_NAMESPACE@apps/lab/extra.yaml:5']],
+  ['a Flux targetNamespace nobody creates', edit([['clusters/lab/apps.yaml', '  prune: true', '  prune: true\n  targetNamespace: iot-apps']]), ['E_REF_NAMESPACE@clusters/lab/apps.yaml:12']],
 ];
 
 describe('references stage: invalid corpus', () => {
