@@ -43,13 +43,17 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
     const cluster = entry.split('/')[1] ?? entry;
     const problems = new Map<string, string>();
     const readFolders = new Map<string, ReadonlySet<string>>();
+    /** Folders without kustomization.yaml, built as Flux generates them. */
+    const generated = new Set<string>();
     const build: Builder = async (path) => {
       const check = await checkKustomizeTree(fs, path);
       findings.push(...check.findings);
       if (check.rootProblem) problems.set(path, check.rootProblem);
       readFolders.set(path, check.folders);
       if (check.rootProblem || check.findings.length > 0) return { path, error: SKIPPED };
-      return (await hasKustomization(fs, path)) ? kustomize(path) : fluxGenerated(fs, path, kustomize);
+      if (await hasKustomization(fs, path)) return kustomize(path);
+      generated.add(path);
+      return fluxGenerated(fs, path, kustomize);
     };
     let result;
     try {
@@ -85,7 +89,7 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
     }
     for (const { build: b, objects: list } of parsed) {
       if (b.error !== undefined) {
-        if (b.error !== SKIPPED) findings.push(buildError(b, root));
+        if (b.error !== SKIPPED) findings.push(buildError(b, root, generated.has(b.path)));
         continue;
       }
       built.push(b.path);
@@ -144,10 +148,10 @@ async function fluxGenerated(fs: RepoFs, path: string, kustomize: Builder): Prom
   return { path, yaml: parts.map((p) => (p.startsWith('---') ? p : `---\n${p}`)).join('\n') };
 }
 
-function buildError(b: BuildResult, root: string): Finding {
+function buildError(b: BuildResult, root: string, generated: boolean): Finding {
   const message = (b.error ?? '').split(`${root.replace(/\/+$/, '')}/`).join('').replace(/^error:\s*/i, '');
   return {
-    stage: 'build', code: 'E_BUILD', severity: 'error', file: joinPath(b.path, 'kustomization.yaml'), position: { line: 1, column: 1 },
+    stage: 'build', code: 'E_BUILD', severity: 'error', ...(generated ? { file: b.path || '.' } : { file: joinPath(b.path, 'kustomization.yaml'), position: { line: 1, column: 1 } }),
     message: `kustomize build of ./${b.path} failed: ${message.split('\n').slice(0, 6).join(' ')}`,
     hint: `reproduce with \`kubectl kustomize ${b.path}\``,
   };

@@ -113,7 +113,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     return finish(findings, reports, unusable);
   } else {
     const result = await buildRun!;
-    ran('build', result.findings);
+    ran('build', dedupe(result.findings)); // a shared base is checked once per cluster that builds it
     if (result.toolMissing) {
       for (const stage of objectStages) skip(stage, 'kustomize is missing, nothing was built');
       return finish(findings, reports, true);

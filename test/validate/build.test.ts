@@ -40,6 +40,13 @@ describe('build stage: checked offline before kustomize runs', () => {
     for (const local of ['../base', 'deployment.yaml', './x/y', 'base/github.com-mirror']) expect(isRemote(local), local).toBe(false);
   });
 
+  it('reports a remote base shared by two clusters once', async () => {
+    const files: Record<string, string> = edit([], { [K]: kustomization(['../base']), 'apps/base/kustomization.yaml': kustomization(['https://example.com/app.yaml']) });
+    for (const [path, text] of Object.entries(files)) if (path.startsWith('clusters/lab/')) files[path.replace('clusters/lab/', 'clusters/edge/')] = text.replace('./clusters/lab', './clusters/edge');
+    const result = await validateMemory(files);
+    expect(actionable(result)).toEqual(['E_BUILD_REMOTE@apps/base/kustomization.yaml:4']);
+  });
+
   it('follows a symlink that stays inside the repository', async () => {
     const result = await validateMemory(edit([['clusters/lab/apps.yaml', './apps/lab', './apps/current']]), {}, { 'apps/current': 'lab' });
     expect(actionable(result)).toEqual([]);
