@@ -30,6 +30,8 @@ const cases: [string, Record<string, string>, string[]][] = [
   ['a SOPS Secret that Flux does not decrypt', secret(`data:\n  password: ENC[AES256_GCM,data:xyz]\n${sopsBlock}`), ['E_POLICY_PLAINTEXT_SECRET@apps/lab/secret.yaml:8']],
   ['a password in an env literal', edit([[D, '              value: info', '              value: info\n            - name: ADMIN_PASSWORD\n              value: changeme']]), ['E_POLICY_CREDENTIAL@apps/lab/deployment.yaml:41']],
   ['a connection string with a password in a ConfigMap', edit([['apps/lab/configmap.yaml', '  GREETING: hello', '  GREETING: hello\n  DATABASE_URL: postgres://admin:s3cr3tP4ssw0rd@db.iot.svc:5432/app']]), ['E_POLICY_CREDENTIAL@apps/lab/configmap.yaml:8']],
+  ['a password in a ConfigMap key', edit([['apps/lab/configmap.yaml', '  GREETING: hello', '  GREETING: hello\n  MQTT_PASSWORD: hunter22']]), ['E_POLICY_CREDENTIAL@apps/lab/configmap.yaml:8']],
+  ['an admin password in HelmRelease values', edit([], { 'apps/lab/grafana.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: grafana\n  namespace: iot\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: grafana\n  values:\n    adminUser: admin\n    adminPassword: prom-operator\n', 'apps/lab/grafana-source.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: grafana\n  namespace: iot\nspec:\n  interval: 1h\n  url: oci://ghcr.io/grafana/helm-charts/grafana\n  ref:\n    tag: 10.1.0\n' }), ['E_POLICY_CREDENTIAL@apps/lab/grafana.yaml:13']],
   ['a GitHub token in a script', edit([], { 'scripts/deploy.sh': '#!/bin/sh\nset -eu\nexport GITHUB_TOKEN=ghp_1234567890abcdefghijABCDEFGHIJ123456\n' }), ['E_POLICY_CREDENTIAL@scripts/deploy.sh:3']],
   ['replicas without a PodDisruptionBudget', edit([['apps/lab/policy.yaml', 'kind: PodDisruptionBudget', 'kind: PodDisruptionBudgetX']]), ['E_POLICY_PDB@apps/lab/deployment.yaml:7']],
   ['replicas without a spread', edit([[D, '      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector:\n            matchLabels:\n              app: web\n', '']]), ['W_POLICY_SPREAD@apps/lab/deployment.yaml:15']],
@@ -47,6 +49,11 @@ describe('policy stage: invalid corpus', () => {
 });
 
 describe('policy stage: what passes', () => {
+  it('accepts credential names whose values are references, switches or paths', async () => {
+    const env = '              value: info\n            - name: DB_PASSWORD\n              value: $(DB_PASSWORD_FROM_SECRET)\n            - name: TOKEN_SECRET\n              value: /run/secrets/token\n            - name: REQUIRE_API_KEY\n              value: "true"';
+    expect(actionable(await validateMemory(edit([[D, '              value: info', env]])))).toEqual([]);
+  });
+
   it('accepts an image pinned by digest only', async () => {
     expect(actionable(await validateMemory(edit([[D, 'nginx:1.27.3', `nginx@sha256:${'a'.repeat(64)}`]])))).toEqual([]);
   });

@@ -7,8 +7,21 @@ import type { Violation } from './rules.js';
 
 import { list, obj, str } from '../_shape.js';
 
-/** Env names whose literal value is a credential (POSTGRES_PASSWORD, API_TOKEN…); *_FILE and *_PATH point at one instead. */
-const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credentials?|auth)$/i;
+/** Names whose literal value is a credential (POSTGRES_PASSWORD, API_TOKEN, adminPassword…); *_FILE and *_PATH point at one instead. */
+const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credentials?)$/i;
+
+/** Literal values that are not credentials even under such a name: references, switches, paths. */
+function isCredentialLiteral(value: string): boolean {
+  return value !== '' && !/^\$[({].*[)}]$/.test(value) && !/^(true|false|yes|no|on|off|enabled|disabled|none|null|required|optional)$/i.test(value) && !value.startsWith('/');
+}
+
+/** Every string leaf of a value (Helm values), with its path. */
+function leaves(value: unknown, path: (string | number)[], out: { path: (string | number)[]; key: string; value: string }[] = []): typeof out {
+  if (typeof value === 'string') out.push({ path, key: String(path[path.length - 1] ?? ''), value });
+  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, [...path, i], out));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], out);
+  return out;
+}
 
 /**
  * A Secret in Git must be SOPS-encrypted (it has a `sops` block) and built by a Flux Kustomization
@@ -52,14 +65,21 @@ export async function credentialViolations(objects: readonly BuiltObject[]): Pro
         list(t.spec[group]).forEach((c, i) => list(c.env).forEach((e, j) => {
           if (typeof e.value !== 'string' || e.value === '') return;
           const path = [...t.path, group, i, 'env', j, 'value'];
-          if (CREDENTIAL_NAME.test(String(e.name)) && !/^\$\(.*\)$/.test(e.value)) {
+          if (typeof e.name === 'string' && CREDENTIAL_NAME.test(e.name) && isCredentialLiteral(e.value)) {
             out.push({ rule: 'credential-literal', object: b, path, message: `env ${String(e.name)} has a literal value`, hint: 'take it from a Secret (valueFrom.secretKeyRef) that the bootstrap creates' });
           } else addText(b, path, `${String(e.name)}=${e.value}`);
         }));
       }
     }
+    const named = (path: (string | number)[], key: string, value: string, where: string): void => {
+      if (CREDENTIAL_NAME.test(key) && isCredentialLiteral(value)) out.push({ rule: 'credential-literal', object: b, path, message: `${where} ${key} holds a literal value`, hint: 'keep it in a Secret (created by the bootstrap or SOPS-encrypted) and reference it (valueFrom, existingSecret, envFrom)' });
+      else addText(b, path, value);
+    };
     if (b.object.kind === 'ConfigMap') {
-      for (const [key, value] of Object.entries(obj(b.object.data))) if (typeof value === 'string') addText(b, ['data', key], value);
+      for (const [key, value] of Object.entries(obj(b.object.data))) if (typeof value === 'string') named(['data', key], key, value, 'ConfigMap key');
+    }
+    if (b.object.kind === 'HelmRelease' && String(b.object.apiVersion).startsWith('helm.toolkit.fluxcd.io/')) {
+      for (const leaf of leaves(obj(b.object.spec).values, ['spec', 'values'])) named(leaf.path, leaf.key, leaf.value, 'Helm value');
     }
   }
   if (segments.length === 0) return out;
