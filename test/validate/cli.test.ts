@@ -8,7 +8,7 @@ const temps: string[] = [];
 const copy = (from: string): string => { const dir = copyRepo(from); temps.push(dir); return dir; };
 afterEach(() => { for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true }); });
 
-interface JsonOut { version: number; exitCode: number; findings: { code: string; file?: string; found?: string; position?: { line: number } }[]; stages: { stage: string; status: string }[] }
+interface JsonOut { version: number; exitCode: number; findings: { code: string; severity?: string; file?: string; found?: string; position?: { line: number } }[]; stages: { stage: string; status: string }[] }
 const located = (out: JsonOut): string[] => out.findings.filter((f) => !f.code.startsWith('I_')).map((f) => `${f.code}@${f.file}:${f.position?.line ?? 0}`).sort();
 
 describe('pi-gitops validate on a Flux repository it did not generate', () => {
@@ -78,7 +78,7 @@ describe('pi-gitops validate on a Flux repository it did not generate', () => {
 describe('pi-gitops validate on the committed repository ("Done when")', () => {
   it('finds nothing but Flux paths whose folders are not rendered yet', async () => {
     const run = await cli('.', ['validate', '--format', 'json']);
-    const out = JSON.parse(run.stdout) as JsonOut & { findings: { severity: string }[] };
+    const out = JSON.parse(run.stdout) as JsonOut;
     // Once every renderer is merged all paths exist and this demands a clean run (exit 0; warnings allowed).
     const errors = out.findings.filter((f) => f.severity === 'error');
     const unexplained = errors.filter((f) => !(f.code === 'E_BUILD_PATH_MISSING' && !existsSync(f.found ?? '/')));
