@@ -4,7 +4,7 @@ import { buildStage, type Builder, type ClusterObjects } from './build.js';
 import { driftStage } from './drift.js';
 import { checkFiles, UNUSABLE_CODES } from './files.js';
 import { diskFs, type RepoFs } from './fs.js';
-import { attachOrigin, attachSource, refineFindings } from './locate.js';
+import { attachOrigin, refineFindings } from './locate.js';
 import { resolveCheck, wiredObjectChecks, type ClusterContext, type ObjectChecks } from './object-checks.js';
 import { originOf } from './origin.js';
 import { checkPolicy } from './policy/index.js';
@@ -12,8 +12,6 @@ import { imageLocator } from './_image-source.js';
 import { checkReferences } from './references.js';
 import { scriptFindings } from './scripts.js';
 import { clusterFolders, specStage } from './spec.js';
-import type { BuiltObject } from './types.js';
-import { dirOf } from './walk.js';
 
 export const STAGES: readonly Stage[] = ['spec', 'drift', 'files', 'build', 'schemas', 'references', 'policy', 'budget'];
 
@@ -22,7 +20,7 @@ export interface ValidateOptions {
   readonly fs?: RepoFs;
   /** Only this cluster (clusters/<name>). */
   readonly cluster?: string;
-  /** Run kustomize. @default true — without it, schemas and policy check the files as written. */
+  /** Run kustomize. @default true — without it only spec, drift and files run: overlays decide what Flux applies, so objects are judged built. */
   readonly build?: boolean;
   /** Replaces `kubectl kustomize` (tests). */
   readonly kustomize?: Builder;
@@ -100,13 +98,9 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   // 4: build.
   let clusters: ClusterObjects[];
   if (options.build === false) {
-    skip('build', '--no-build: kustomize not run; schemas and policy check the files as written');
-    const objects: BuiltObject[] = files.index.entries().map((e) => {
-      const b: BuiltObject = { object: e.object, fluxPath: dirOf(e.file), source: { file: e.file, position: e.position } };
-      attachSource(b, e);
-      return b;
-    });
-    clusters = [{ cluster: '', entry: '', objects, built: [] }];
+    skip('build', '--no-build: kustomize not run');
+    for (const stage of objectStages) skip(stage, '--no-build: objects are judged as built (overlays set tags, resources, namespaces)');
+    return finish(findings, reports, unusable);
   } else if (entries.length === 0) {
     skip('build', 'no clusters/<name> folder to start from');
     for (const stage of objectStages) skip(stage, 'nothing was built');
@@ -142,23 +136,19 @@ export async function runValidation(root: string, options: ValidateOptions = {})
       return [{ stage, code: 'I_STAGE_NOT_APPLICABLE', severity: 'info', file: c.entry, message: `${stage} stage does not apply to cluster ${c.cluster || '(files)'}${loaded ? '' : ': it has no usable clusters/<name>/cluster.yaml'}` }];
     };
     if (checks.schemas) await guard('schemas', () => stageCheck('schemas'));
-    if (options.build !== false) {
-      const externalSecrets = new Set(loaded ? requiredSecrets(loaded.cluster).map((s) => `${s.namespace}/${s.name}`) : []);
-      await guard('references', () => checkReferences(c.objects, { externalSecrets }));
-    }
+    const externalSecrets = new Set(loaded ? requiredSecrets(loaded.cluster).map((s) => `${s.namespace}/${s.name}`) : []);
+    await guard('references', () => checkReferences(c.objects, { externalSecrets }));
     const pageSize16k = loaded ? loaded.cluster.spec.nodes.some((n) => !n.pageSize4k) : true;
     await guard('policy', () => checkPolicy(c.objects, { pageSize16k, relocate }));
-    if (checks.budget && options.build !== false) await guard('budget', () => stageCheck('budget'));
+    if (checks.budget) await guard('budget', () => stageCheck('budget'));
   }
   perStage.policy!.push(...(await scriptsRun));
   const sources = files.index.entries();
   if (checks.schemas) ran('schemas', dedupe(refineFindings(perStage.schemas!, sources)));
   else skip('schemas', 'no schema check is registered (generator/validate/object-checks.ts); objects were NOT checked against API schemas', 'not-wired');
-  if (options.build === false) skip('references', '--no-build: references are judged on built objects');
-  else ran('references', dedupe(perStage.references!));
+  ran('references', dedupe(perStage.references!));
   ran('policy', dedupe(perStage.policy!));
-  if (options.build === false) skip('budget', '--no-build: the budget needs built objects');
-  else if (checks.budget) ran('budget', dedupe(refineFindings(perStage.budget!, sources)));
+  if (checks.budget) ran('budget', dedupe(refineFindings(perStage.budget!, sources)));
   else skip('budget', 'no budget check is registered (generator/validate/object-checks.ts); resources were NOT budgeted', 'not-wired');
   return finish(findings, reports, unusable);
 }

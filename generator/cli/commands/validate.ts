@@ -14,7 +14,7 @@ Also runs on a Flux repository pi-gitops did not generate (each clusters/<name>/
 
   --cluster NAME   only this cluster's entry point
   --format FORMAT  text (default; grouped by file), json (versioned) or sarif (code scanning)
-  --no-build       do not run kustomize: check files as written (no references, no budget)
+  --no-build       do not run kustomize: only spec, drift and files (objects are judged as built)
   -h, --help       this help
 
 With GITHUB_ACTIONS=true, findings are also printed as workflow annotations.
