@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,4 +40,13 @@ export function lineOf(root: string, file: string, needle: string): number {
   const index = readFileSync(join(root, file), 'utf8').split('\n').findIndex((l) => l.includes(needle));
   if (index === -1) throw new Error(`${needle} not in ${file}`);
   return index + 1;
+}
+
+/** Tests that build with real kustomize fail, naming the tool, when kubectl is missing (never skip). */
+export function requireKubectl(): void {
+  try {
+    execFileSync(process.env.PI_GITOPS_KUBECTL ?? 'kubectl', ['version', '--client'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('kubectl (with kustomize v5) is required for these tests and was not found on PATH');
+  }
 }

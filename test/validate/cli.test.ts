@@ -1,11 +1,12 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { change, cli, copyRepo, lineOf } from './_cli.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { change, cli, copyRepo, lineOf, requireKubectl } from './_cli.js';
 
 const EXAMPLE = 'test/fixtures/flux-example';
 const temps: string[] = [];
 const copy = (from: string): string => { const dir = copyRepo(from); temps.push(dir); return dir; };
+beforeAll(requireKubectl);
 afterEach(() => { for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true }); });
 
 interface JsonOut { version: number; exitCode: number; findings: { code: string; severity?: string; file?: string; found?: string; position?: { line: number } }[]; stages: { stage: string; status: string }[] }

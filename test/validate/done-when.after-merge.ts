@@ -8,10 +8,11 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { change, cli, copyRepo, lineOf } from './_cli.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { change, cli, copyRepo, lineOf, requireKubectl } from './_cli.js';
 
 const temps: string[] = [];
+beforeAll(requireKubectl);
 afterEach(() => { for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true }); });
 
 /** The first rendered YAML file under `dir` with a line matching `pattern`. */

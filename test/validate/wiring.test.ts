@@ -1,12 +1,12 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../generator/findings.js';
 import { checkPolicy } from '../../generator/validate/policy/index.js';
 import { runValidation } from '../../generator/validate/run.js';
 import type { ClusterContext } from '../../generator/validate/object-checks.js';
 import type { BuiltObject } from '../../generator/validate/types.js';
-import { copyRepo } from './_cli.js';
+import { copyRepo, requireKubectl } from './_cli.js';
 import { actionable, base, validateMemory } from './_tree.js';
 
 describe('schemas and budget slots', () => {
@@ -47,6 +47,7 @@ describe('schemas and budget slots', () => {
 });
 
 describe('findings in generated repositories', () => {
+  beforeAll(requireKubectl);
   it('name the spec field that produced the object, and the spec is handed to per-cluster checks', async () => {
     const dir = copyRepo('.');
     try {
