@@ -1,5 +1,6 @@
 import type { Finding } from '../findings.js';
 import { BUILTIN_NAMESPACES, CLUSTER_SCOPED, meta, podTemplate, selects } from './_kinds.js';
+import { closest } from '../spec/suggest.js';
 import { podReferences } from './_pod-refs.js';
 import { list, obj, str } from './_shape.js';
 import { at, describe } from './locate.js';
@@ -72,7 +73,11 @@ export function checkReferences(objects: readonly BuiltObject[], context: Refere
         const ns = str(d.namespace) ?? m.namespace;
         const target = ids(kind, ns, String(d.name));
         deps.push(target);
-        if (!byId.has(target)) add('E_REF_DEPENDS_ON', b, ['spec', 'dependsOn', i, 'name'], `dependsOn ${ns}/${String(d.name)}, which is not a ${kind} in this cluster`, `declare the ${kind} or remove the dependency (known: ${[...byId.keys()].filter((k) => k.startsWith(`${kind}/`)).map((k) => k.split('/').slice(1).join('/')).join(', ') || 'none'})`);
+        if (!byId.has(target)) {
+          const known = [...byId.keys()].filter((k) => k.startsWith(`${kind}/${ns}/`)).map((k) => k.split('/')[2]!);
+          const guess = closest(String(d.name), known);
+          add('E_REF_DEPENDS_ON', b, ['spec', 'dependsOn', i, 'name'], `dependsOn ${ns}/${String(d.name)}, which is not a ${kind} in this cluster`, guess ? `did you mean \`${guess}\`?` : `declare the ${kind} or remove the dependency (${kind}s in ${ns}: ${known.join(', ') || 'none'})`);
+        }
       });
       fluxDeps.set(idOf(b), { b, deps });
     }

@@ -117,3 +117,10 @@ describe('references stage: what counts as existing', () => {
     expect(actionable(result)).toEqual(['E_REF_NAMESPACE@apps/edge/configmap.yaml:5']);
   });
 });
+
+describe('references stage: hints', () => {
+  it('suggests the Kustomization a misspelt dependsOn meant', async () => {
+    const result = await validateMemory(edit([['clusters/lab/apps.yaml', '    - name: infra', '    - name: infrra']]));
+    expect(result.findings.find((f) => f.code === 'E_REF_DEPENDS_ON')?.hint).toBe('did you mean `infra`?');
+  });
+});
