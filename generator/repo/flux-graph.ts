@@ -27,11 +27,23 @@ interface Doc {
   spec?: { path?: string; dependsOn?: { name: string; namespace?: string }[]; sourceRef?: { kind: string; name: string; namespace?: string } };
 }
 
-/** Parses kustomize output into plain objects (kustomize output is always valid YAML). */
+/**
+ * Parses built YAML into plain objects. kustomize output is always valid YAML, but a folder Flux
+ * builds without kustomization.yaml is raw files: documents that do not parse, or expand too many
+ * aliases, are left out (validate's files stage reports them).
+ */
 export function parseBuiltObjects(yaml: string): Record<string, unknown>[] {
-  return parseAllDocuments(yaml)
-    .map((doc) => (Array.isArray(doc) ? undefined : doc.toJS()))
-    .filter((value): value is Record<string, unknown> => value !== null && typeof value === 'object');
+  const out: Record<string, unknown>[] = [];
+  for (const doc of parseAllDocuments(yaml)) {
+    if (Array.isArray(doc) || doc.errors.length > 0) continue;
+    try {
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(value as Record<string, unknown>);
+    } catch {
+      // alias bomb
+    }
+  }
+  return out;
 }
 
 export function normalizeFluxPath(path: string | undefined): string {
@@ -41,14 +53,15 @@ export function normalizeFluxPath(path: string | undefined): string {
 /**
  * Starting at clusters/<name>, builds every folder a Flux Kustomization points at (following
  * Kustomizations declared inside those folders too), as Flux would, with real kustomize.
+ * `build` replaces the kustomize call (validate checks a folder offline before building it).
  */
-export async function buildCluster(root: string, entry: string): Promise<ClusterBuild> {
+export async function buildCluster(root: string, entry: string, build: (path: string) => Promise<BuildResult> = (p) => kustomizeBuild(root, p)): Promise<ClusterBuild> {
   const builds: BuildResult[] = [];
   const nodes: FluxNode[] = [];
   const seen = new Set<string>();
   let frontier = [entry];
   while (frontier.length > 0) {
-    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), kustomizeBuild(root, p))));
+    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), build(p))));
     const next: string[] = [];
     for (const result of results) {
       builds.push(result);

@@ -1,0 +1,169 @@
+import type { Finding, Stage } from '../findings.js';
+import { requiredSecrets } from '../render/secrets.js';
+import { buildStage, type Builder, type ClusterObjects } from './build.js';
+import { driftStage } from './drift.js';
+import { checkFiles, UNUSABLE_CODES } from './files.js';
+import { diskFs, type RepoFs } from './fs.js';
+import { attachOrigin, refineFindings } from './locate.js';
+import { resolveCheck, wiredObjectChecks, type ClusterContext, type ObjectChecks } from './object-checks.js';
+import { originOf } from './origin.js';
+import { checkPolicy } from './policy/index.js';
+import { imageLocator } from './_image-source.js';
+import { checkReferences } from './references.js';
+import { scriptFindings } from './scripts.js';
+import { clusterFolders, specStage } from './spec.js';
+
+export const STAGES: readonly Stage[] = ['spec', 'drift', 'files', 'build', 'schemas', 'references', 'policy', 'budget'];
+
+export interface ValidateOptions {
+  /** Read the repository through this instead of the disk (tests use memoryFs). */
+  readonly fs?: RepoFs;
+  /** Only this cluster (clusters/<name>). */
+  readonly cluster?: string;
+  /** Run kustomize. @default true — without it only spec, drift and files run: overlays decide what Flux applies, so objects are judged built. */
+  readonly build?: boolean;
+  /** Replaces `kubectl kustomize` (tests). */
+  readonly kustomize?: Builder;
+  /** Schemas and budget checks; @default wiredObjectChecks */
+  readonly objectChecks?: ObjectChecks;
+}
+
+export type StageStatus = 'ran' | 'skipped' | 'not-wired';
+
+export interface StageReport {
+  readonly stage: Stage;
+  readonly status: StageStatus;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly note?: string;
+}
+
+export interface ValidationResult {
+  readonly findings: Finding[];
+  readonly stages: StageReport[];
+  /** Input that could not be read at all (YAML syntax, missing kustomize): the CLI exits 2. */
+  readonly unusable: boolean;
+}
+
+/** Runs every stage in order over a repository; each stage reports all its findings. Never throws on bad input. */
+export async function runValidation(root: string, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const fs = options.fs ?? diskFs(root);
+  const checks = options.objectChecks ?? wiredObjectChecks;
+  const findings: Finding[] = [];
+  const reports = new Map<Stage, { status: StageStatus; note?: string }>();
+  const ran = (stage: Stage, list: readonly Finding[]): void => { findings.push(...list); reports.set(stage, { status: 'ran' }); };
+  const skip = (stage: Stage, note: string, status: StageStatus = 'skipped'): void => {
+    reports.set(stage, { status, note });
+    findings.push({ stage, code: status === 'not-wired' ? 'I_STAGE_NOT_WIRED' : 'I_STAGE_SKIPPED', severity: 'info', message: `${stage} stage ${status === 'not-wired' ? 'is not wired into this build' : 'skipped'}: ${note}` });
+  };
+  let unusable = false;
+
+  // kustomize runs in child processes: start the builds (checked offline first) while this process
+  // loads specs, renders for drift and parses every file; their results are used only if the files are usable.
+  const entries = await clusterFolders(fs, options.cluster);
+  const filesRun = checkFiles(fs);
+  const buildRun = options.build === false || entries.length === 0 ? undefined : buildStage(fs, root, entries, filesRun.then((f) => f.index), options.kustomize);
+  buildRun?.catch(() => undefined); // awaited below, or deliberately dropped when the files are unusable
+  const locatorRun = imageLocator(fs);
+  const scriptsRun = scriptFindings(fs);
+  scriptsRun.catch(() => undefined);
+
+  // 1–2: spec and drift, only for repositories pi-gitops generates.
+  const spec = await specStage(fs, options.cluster);
+  if (options.cluster !== undefined && spec.clusterFolders.length === 0) {
+    findings.push({ stage: 'spec', code: 'E_VALIDATE_NO_CLUSTER', severity: 'error', file: `clusters/${options.cluster}`, message: `no folder clusters/${options.cluster}`, hint: 'name a folder under clusters/' });
+    return { findings, stages: STAGES.map((stage) => ({ stage, status: 'skipped', errors: 0, warnings: 0 })), unusable: true };
+  }
+  if (spec.specFolders.length === 0) {
+    skip('spec', 'no clusters/*/cluster.yaml: a Flux repository pi-gitops did not generate');
+    skip('drift', 'no cluster spec to render from');
+  } else {
+    ran('spec', spec.findings);
+    if (spec.findings.some((f) => UNUSABLE_CODES.has(f.code))) unusable = true;
+    if (spec.specs.length !== spec.specFolders.length || spec.findings.some((f) => f.severity === 'error')) skip('drift', 'a cluster spec has errors; fix it first');
+    else if (options.cluster !== undefined) skip('drift', 'drift compares the whole repository; run without --cluster');
+    else ran('drift', await driftStage(root, spec.specs, options.fs));
+  }
+
+  // 3: files.
+  const files = await filesRun;
+  ran('files', files.findings);
+  unusable ||= files.unusable;
+  const objectStages: Stage[] = ['schemas', 'references', 'policy', 'budget'];
+  if (files.unusable) {
+    for (const stage of ['build', ...objectStages] as Stage[]) skip(stage, 'a YAML file does not parse (see the files stage)');
+    return finish(findings, reports, true);
+  }
+
+  // 4: build.
+  let clusters: ClusterObjects[];
+  if (options.build === false) {
+    skip('build', '--no-build: kustomize not run');
+    for (const stage of objectStages) skip(stage, '--no-build: objects are judged as built (overlays set tags, resources, namespaces)');
+    return finish(findings, reports, unusable);
+  } else if (entries.length === 0) {
+    skip('build', 'no clusters/<name> folder to start from');
+    for (const stage of objectStages) skip(stage, 'nothing was built');
+    return finish(findings, reports, unusable);
+  } else {
+    const result = await buildRun!;
+    ran('build', dedupe(result.findings)); // a shared base is checked once per cluster that builds it
+    if (result.toolMissing) {
+      for (const stage of objectStages) skip(stage, 'kustomize is missing, nothing was built');
+      return finish(findings, reports, true);
+    }
+    clusters = result.clusters;
+    for (const c of clusters) for (const b of c.objects) attachOrigin(b, originOf(b, spec.specs.find((s) => s.cluster.metadata.name === c.cluster)));
+  }
+
+  // 5–8: object stages, per cluster.
+  const perStage: Record<string, Finding[]> = { schemas: [], references: [], policy: [], budget: [] };
+  const relocate = await locatorRun;
+  for (const c of clusters) {
+    const loaded = spec.specs.find((s) => s.cluster.metadata.name === c.cluster);
+    const context: ClusterContext = { cluster: c.cluster, ...(loaded ? { spec: loaded } : {}) };
+    const guard = async (stage: Stage, run: () => Finding[] | Promise<Finding[]>): Promise<void> => {
+      try {
+        perStage[stage]!.push(...(await run()));
+      } catch (error) {
+        // A bug in a check must not hide the other stages' findings or print a stack trace.
+        perStage[stage]!.push({ stage, code: 'E_VALIDATE_INTERNAL', severity: 'error', file: c.entry, message: `internal error in the ${stage} stage for cluster ${c.cluster || '(files)'}: ${error instanceof Error ? error.message : String(error)}`, hint: 'please report this with the repository that triggers it' });
+      }
+    };
+    const stageCheck = (stage: 'schemas' | 'budget'): Finding[] => {
+      const check = resolveCheck(checks[stage]!, context);
+      if (check) return check(c.objects);
+      return [{ stage, code: 'I_STAGE_NOT_APPLICABLE', severity: 'info', file: c.entry, message: `${stage} stage does not apply to cluster ${c.cluster || '(files)'}${loaded ? '' : ': it has no usable clusters/<name>/cluster.yaml'}` }];
+    };
+    if (checks.schemas) await guard('schemas', () => stageCheck('schemas'));
+    const externalSecrets = new Set(loaded ? requiredSecrets(loaded.cluster).map((s) => `${s.namespace}/${s.name}`) : []);
+    await guard('references', () => checkReferences(c.objects, { externalSecrets }));
+    const pageSize16k = loaded ? loaded.cluster.spec.nodes.some((n) => !n.pageSize4k) : true;
+    await guard('policy', () => checkPolicy(c.objects, { pageSize16k, relocate }));
+    if (checks.budget) await guard('budget', () => stageCheck('budget'));
+  }
+  perStage.policy!.push(...(await scriptsRun));
+  const sources = files.index.entries();
+  if (checks.schemas) ran('schemas', dedupe(refineFindings(perStage.schemas!, sources)));
+  else skip('schemas', 'no schema check is registered (generator/validate/object-checks.ts); objects were NOT checked against API schemas', 'not-wired');
+  ran('references', dedupe(perStage.references!));
+  ran('policy', dedupe(perStage.policy!));
+  if (checks.budget) ran('budget', dedupe(refineFindings(perStage.budget!, sources)));
+  else skip('budget', 'no budget check is registered (generator/validate/object-checks.ts); resources were NOT budgeted', 'not-wired');
+  return finish(findings, reports, unusable);
+}
+
+/** Shared bases build into every cluster; the same finding at the same place is reported once. */
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => { const key = JSON.stringify([f.code, f.file, f.position, f.path, f.message]); return !seen.has(key) && (seen.add(key), true); });
+}
+
+function finish(findings: Finding[], reports: Map<Stage, { status: StageStatus; note?: string }>, unusable: boolean): ValidationResult {
+  const stages = STAGES.map((stage): StageReport => {
+    const r = reports.get(stage) ?? { status: 'skipped' as const, note: 'an earlier stage stopped the run' };
+    const mine = findings.filter((f) => f.stage === stage);
+    return { stage, status: r.status, errors: mine.filter((f) => f.severity === 'error').length, warnings: mine.filter((f) => f.severity === 'warning').length, ...(r.note ? { note: r.note } : {}) };
+  });
+  return { findings, stages, unusable };
+}
