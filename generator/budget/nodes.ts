@@ -1,0 +1,50 @@
+import { allocatable, capacity, MAX_PODS, reservations } from '../model/node.js';
+import type { ClusterSpecBody, NodeSpec } from '../spec/types.js';
+import { cpuMillis, GiB, memoryBytes } from '../units/quantity.js';
+import type { BudgetNode } from './types.js';
+
+/**
+ * The labels a K3s node carries: the well-known ones the kubelet sets, the control-plane role
+ * K3s gives servers (servers are not tainted by default — FACTS.md: k3s datastore/ha.md), and the spec's own.
+ */
+export function nodeLabels(node: NodeSpec): Record<string, string> {
+  return {
+    'kubernetes.io/arch': 'arm64',
+    'kubernetes.io/hostname': node.name,
+    'kubernetes.io/os': 'linux',
+    ...(node.role === 'server' ? { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' } : {}),
+    ...node.labels,
+  };
+}
+
+/**
+ * A node with its allocatable derived by the one node model (generator/model/node.ts), which is also
+ * what the bootstrap writes into K3s's kubelet-arg. The K3s server/agent processes are covered by
+ * kube-reserved (defaults 1600Mi/300m on servers, 300Mi/100m on agents, sized on the measured
+ * 1,588–1,613 MiB / 30 % and 268 MiB / 10 % — FACTS.md: k3s resource-profiling.md), so they are not
+ * modelled again as pods.
+ */
+export function budgetNode(spec: ClusterSpecBody, node: NodeSpec): BudgetNode {
+  const cap = capacity(node);
+  const r = reservations(spec, node);
+  const alloc = allocatable(spec, node);
+  return {
+    name: node.name,
+    role: node.role,
+    memoryGiB: node.memoryGiB,
+    labels: nodeLabels(node),
+    taints: node.taints,
+    capacity: cap,
+    systemReserved: { cpuMillis: cpuMillis(r.systemReserved.cpu), memoryBytes: memoryBytes(r.systemReserved.memory) },
+    kubeReserved: { cpuMillis: cpuMillis(r.kubeReserved.cpu), memoryBytes: memoryBytes(r.kubeReserved.memory) },
+    evictionMemoryBytes: memoryBytes(r.evictionHard['memory.available']),
+    allocatable: alloc,
+    maxPods: MAX_PODS,
+    storageBytes: Math.max(0, node.storage.sizeGiB - spec.budget.storageReserveGiB) * GiB,
+  };
+}
+
+/** Every node of the spec, in name order (the scheduler's tie-break order). */
+export function budgetNodes(spec: ClusterSpecBody): BudgetNode[] {
+  return spec.nodes.map((n) => budgetNode(spec, n)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

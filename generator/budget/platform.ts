@@ -1,0 +1,107 @@
+import { parse as parseYaml } from 'yaml';
+import type { ClusterSpecBody } from '../spec/types.js';
+import { cpuMillis, MiB, memoryBytes, parseQuantity } from '../units/quantity.js';
+import { simplePod } from './pod.js';
+import type { Toleration, Workload } from './types.js';
+import type { BudgetInput } from './workloads.js';
+
+/**
+ * Pods that run on every cluster but are not in the repository: K3s's packaged components and Flux.
+ * Each carries its FACTS.md citation. The K3s server and agent processes are not pods: they are
+ * covered by kube-reserved (see nodes.ts), so they are not counted here a second time.
+ * A component the rendered objects declare themselves (same kind/namespace/name) is not modelled twice.
+ */
+
+const K3S_MANIFESTS = 'FACTS.md: k3s manifests/*.yaml';
+const FLUX_CONTROLLERS = "FACTS.md: Flux v2.9.4, each controller's config/manager/deployment.yaml";
+
+/** What K3s's packaged system pods tolerate (k3s manifests: CriticalAddonsOnly and the control-plane role). */
+const SYSTEM_TOLERATIONS: Toleration[] = [
+  { key: 'CriticalAddonsOnly', operator: 'Exists' },
+  { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' },
+];
+
+function component(kind: string, namespace: string, name: string, cpu: number, memory: number, memoryLimit: number, citation: string, extra: Partial<Workload> = {}, podExtra: Parameters<typeof simplePod>[5] = {}): Workload {
+  return {
+    id: `${kind}/${namespace}/${name}`,
+    kind,
+    namespace,
+    name,
+    origin: 'platform',
+    pod: simplePod(namespace, { 'app.kubernetes.io/name': name }, cpu, memory, memoryLimit, podExtra),
+    replicas: 1,
+    maxReplicas: 1,
+    perNode: false,
+    surge: 0,
+    claims: [],
+    citation,
+    ...extra,
+  };
+}
+
+interface TraefikValues {
+  deployment?: { replicas?: number };
+  resources?: { requests?: { cpu?: string | number; memory?: string | number }; limits?: { memory?: string | number } };
+}
+
+function q(v: unknown, parse: (x: string | number) => number): number {
+  return (typeof v === 'string' || typeof v === 'number') && parseQuantity(v) !== undefined ? parse(v) : 0;
+}
+
+/** Traefik as K3s installs it, with the replicas and resources of the rendered HelmChartConfig `kube-system/traefik`. */
+function traefik(inputs: readonly BudgetInput[]): Workload {
+  const config = inputs.find(({ object }) => object.kind === 'HelmChartConfig' && (object.metadata as { name?: string; namespace?: string } | undefined)?.name === 'traefik' && (object.metadata as { namespace?: string }).namespace === 'kube-system');
+  const content = (config?.object.spec as { valuesContent?: string } | undefined)?.valuesContent;
+  let values: TraefikValues = {};
+  if (typeof content === 'string') {
+    try {
+      values = (parseYaml(content) ?? {}) as TraefikValues;
+    } catch {
+      values = {};
+    }
+  }
+  const replicas = typeof values.deployment?.replicas === 'number' ? values.deployment.replicas : 1;
+  const memory = q(values.resources?.requests?.memory, memoryBytes);
+  const citation = config
+    ? `rendered HelmChartConfig kube-system/traefik (valuesContent)${config.source ? ` in ${config.source.file}` : ''}`
+    : `${K3S_MANIFESTS} — no HelmChartConfig rendered, and K3s's Traefik requests nothing`;
+  return component('Deployment', 'kube-system', 'traefik', q(values.resources?.requests?.cpu, cpuMillis), memory, values.resources?.limits?.memory !== undefined ? q(values.resources.limits.memory, memoryBytes) : memory, citation, { replicas, maxReplicas: replicas, ...(config?.source ? { source: config.source } : {}) }, { tolerations: SYSTEM_TOLERATIONS });
+}
+
+/** servicelb (klipper-lb) runs one DaemonSet per LoadBalancer Service, holding its ports as hostPorts on every node. */
+function servicelb(name: string, namespace: string, ports: string[]): Workload {
+  return component('DaemonSet', 'kube-system', `svclb-${name}`, 0, 0, 0, `FACTS.md: k3s pkg/cloudprovider/servicelb.go — svclb pods request nothing and hold the Service's ports (${ports.join(', ')}) on every node`, { perNode: true, name: `svclb-${name}` }, { tolerations: SYSTEM_TOLERATIONS, hostPorts: ports, labels: { 'svccontroller.k3s.cattle.io/svcname': name, 'svccontroller.k3s.cattle.io/svcnamespace': namespace } });
+}
+
+export function platformWorkloads(spec: ClusterSpecBody, inputs: readonly BudgetInput[]): Workload[] {
+  const disabled = new Set<string>(spec.k3s.disable);
+  const out: Workload[] = [];
+  const sys = { tolerations: SYSTEM_TOLERATIONS };
+  if (!disabled.has('coredns')) {
+    // CoreDNS 100m/70Mi, limit 170Mi, at most one per node (hard topology spread).
+    out.push(component('Deployment', 'kube-system', 'coredns', 100, 70 * MiB, 170 * MiB, K3S_MANIFESTS, {}, { ...sys, labels: { 'k8s-app': 'kube-dns' }, spread: [{ maxSkew: 1, selector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] }));
+  }
+  if (!disabled.has('metrics-server')) out.push(component('Deployment', 'kube-system', 'metrics-server', 100, 70 * MiB, 70 * MiB, K3S_MANIFESTS, {}, sys));
+  if (!disabled.has('local-storage')) out.push(component('Deployment', 'kube-system', 'local-path-provisioner', 0, 0, 0, `${K3S_MANIFESTS} — requests nothing`, {}, sys));
+  if (!disabled.has('traefik')) out.push(traefik(inputs));
+  if (!disabled.has('servicelb')) {
+    // Traefik's LoadBalancer Service takes 80/443 on every node (FACTS.md: k3s servicelb.go).
+    if (!disabled.has('traefik')) out.push(servicelb('traefik', 'kube-system', ['TCP/443', 'TCP/80']));
+    for (const { object } of inputs) {
+      const s = object.spec as { type?: string; ports?: { port: number; protocol?: string }[] } | undefined;
+      if (object.kind !== 'Service' || s?.type !== 'LoadBalancer') continue;
+      const m = (object.metadata ?? {}) as { name?: string; namespace?: string };
+      out.push(servicelb(m.name ?? '', m.namespace ?? 'default', [...new Set((s.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`))].sort()));
+    }
+  }
+  // Flux: source 50m/64Mi; kustomize, helm, notification 100m/64Mi each; every limit 1 CPU / 1Gi.
+  const flux: [string, number][] = [['source-controller', 50], ['kustomize-controller', 100], ['helm-controller', 100], ['notification-controller', 100]];
+  for (const [name, cpu] of flux) out.push(component('Deployment', 'flux-system', name, cpu, 64 * MiB, 1024 * MiB, FLUX_CONTROLLERS));
+  // The Flux Operator that reconciles the FluxInstance: 100m/64Mi, limit 2 CPU / 1Gi
+  // (controlplaneio-fluxcd/charts charts/flux-operator/values.yaml `resources`, read 2026; not in FACTS.md).
+  out.push(component('Deployment', 'flux-system', 'flux-operator', 100, 64 * MiB, 1024 * MiB, 'controlplaneio-fluxcd/charts flux-operator values.yaml (resources.requests 100m/64Mi)'));
+
+  const declared = new Set(inputs.map(({ object }) => `${String(object.kind)}/${(object.metadata as { namespace?: string } | undefined)?.namespace ?? 'default'}/${(object.metadata as { name?: string } | undefined)?.name ?? ''}`));
+  return out.filter((w) => !declared.has(w.id));
+}
