@@ -41,12 +41,17 @@ function where(w: Workload | undefined, spec: ClusterSpecBody, loc: SpecLocation
 function describeRejections(u: Unplaced): string {
   const live = u.rejections.filter((r) => r.filter !== 'NodeLost');
   if (live.length === 0) return 'no node is left';
-  const mem = live.map((r) => r.shortMemoryBytes);
-  if (live.every((r) => r.filter === 'NodeResourcesFit') && mem.every((m) => m !== undefined)) {
-    const lo = Math.min(...(mem as number[]));
-    const hi = Math.max(...(mem as number[]));
-    const cpu = live.every((r) => r.shortCpuMillis !== undefined) ? ` and ${formatCpu(Math.min(...live.map((r) => r.shortCpuMillis!)))}+ CPU` : '';
-    return `${lo === hi ? formatMemory(lo) : `${formatMemory(lo)}–${formatMemory(hi)}`} of memory${cpu} short on every ${live.length < u.rejections.length ? 'remaining ' : ''}node`;
+  const remaining = live.length < u.rejections.length ? 'remaining ' : '';
+  if (live.every((r) => r.filter === 'NodeResourcesFit' && (r.shortMemoryBytes !== undefined || r.shortCpuMillis !== undefined))) {
+    const range = (values: number[], fmt: (n: number) => string): string => {
+      const lo = Math.min(...values);
+      const hi = Math.max(...values);
+      return lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+    };
+    const mem = live.map((r) => r.shortMemoryBytes ?? 0).filter((m) => m > 0);
+    const cpu = live.map((r) => r.shortCpuMillis ?? 0).filter((c) => c > 0);
+    const parts = [mem.length > 0 ? `${range(mem, formatMemory)} of memory short on ${mem.length === live.length ? `every ${remaining}node` : `${mem.length} node(s)`}` : '', cpu.length > 0 ? `${range(cpu, formatCpu)} of CPU short on ${cpu.length === live.length ? `every ${remaining}node` : `${cpu.length} node(s)`}` : ''];
+    return parts.filter(Boolean).join(' and ');
   }
   const groups = new Map<string, string[]>();
   for (const r of live) groups.set(`${r.filter}: ${r.detail}`, [...(groups.get(`${r.filter}: ${r.detail}`) ?? []), r.node]);

@@ -40,7 +40,7 @@ export function makeSpec(nodes: readonly NodeInput[], spec: Record<string, unkno
         ...(n.labels ? { labels: n.labels } : {}),
       })),
       monitoring: { enabled: false },
-      apps: {},
+      apps: { probe: { type: 'mosquitto', version: '2.0.22', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } }, persistence: { sizeGiB: 1 } } },
       ...spec,
     },
   };
