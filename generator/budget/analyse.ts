@@ -112,6 +112,9 @@ export function analyse(spec: ClusterSpecBody, nodes: readonly BudgetNode[], wor
   // Headroom, overcommit, storage: per node, at its worst in steady state and with every HPA at max.
   const loadScenarios = results.filter((s) => s.kind === 'steady' || s.kind === 'hpa-max');
   nodes.forEach((node, i) => {
+    const index = spec.nodes.findIndex((n) => n.name === node.name);
+    const at = loc ? { file: loc.file, ...(loc.locate?.(['spec', 'nodes', index]) ? { position: loc.locate(['spec', 'nodes', index])! } : {}) } : {};
+    const path = `spec.nodes[${index}]`;
     const worst = (f: (u: ScenarioResult['nodes'][number]) => number): { s: ScenarioResult; value: number } =>
       loadScenarios.map((s) => ({ s, value: f(s.nodes[i]!) })).reduce((a, b) => (b.value > a.value ? b : a));
     const cpu = worst((u) => u.cpuMillis);
@@ -121,18 +124,18 @@ export function analyse(spec: ClusterSpecBody, nodes: readonly BudgetNode[], wor
     const memTarget = Math.floor((node.allocatable.memoryBytes * budget.headroomPercent) / 100);
     const pct = (a: number, b: number): string => `${b === 0 ? 0 : Math.round((a / b) * 100)} %`;
     if (cpu.value > cpuTarget) {
-      findings.push({ stage: 'budget', code: 'E_BUDGET_HEADROOM_CPU', severity: 'error', path: `node/${node.name}`, message: `${node.name}: ${formatCpu(cpu.value)} of ${formatCpu(node.allocatable.cpuMillis)} CPU requested (${pct(cpu.value, node.allocatable.cpuMillis)}) ${scenarioPhrase(cpu.s)}; the headroom target is ${budget.headroomPercent} % (${formatCpu(cpuTarget)}) — ${formatCpu(cpu.value - cpuTarget)} over`, hint: `lower CPU requests by ${formatCpu(cpu.value - cpuTarget)} on this node, lower HPA maxReplicas, or add a node` });
+      findings.push({ stage: 'budget', code: 'E_BUDGET_HEADROOM_CPU', severity: 'error', path, ...at, message: `${node.name}: ${formatCpu(cpu.value)} of ${formatCpu(node.allocatable.cpuMillis)} CPU requested (${pct(cpu.value, node.allocatable.cpuMillis)}) ${scenarioPhrase(cpu.s)}; the headroom target is ${budget.headroomPercent} % (${formatCpu(cpuTarget)}) — ${formatCpu(cpu.value - cpuTarget)} over`, hint: `lower CPU requests by ${formatCpu(cpu.value - cpuTarget)} on this node, lower HPA maxReplicas, or add a node` });
     }
     if (mem.value > memTarget) {
-      findings.push({ stage: 'budget', code: 'E_BUDGET_HEADROOM_MEMORY', severity: 'error', path: `node/${node.name}`, message: `${node.name}: ${formatMemory(mem.value)} of ${formatMemory(node.allocatable.memoryBytes)} memory requested (${pct(mem.value, node.allocatable.memoryBytes)}) ${scenarioPhrase(mem.s)}; the headroom target is ${budget.headroomPercent} % (${formatMemory(memTarget)}) — ${formatMemory(mem.value - memTarget)} over`, hint: `lower memory requests by ${formatMemory(mem.value - memTarget)} on this node, lower HPA maxReplicas, or add a node` });
+      findings.push({ stage: 'budget', code: 'E_BUDGET_HEADROOM_MEMORY', severity: 'error', path, ...at, message: `${node.name}: ${formatMemory(mem.value)} of ${formatMemory(node.allocatable.memoryBytes)} memory requested (${pct(mem.value, node.allocatable.memoryBytes)}) ${scenarioPhrase(mem.s)}; the headroom target is ${budget.headroomPercent} % (${formatMemory(memTarget)}) — ${formatMemory(mem.value - memTarget)} over`, hint: `lower memory requests by ${formatMemory(mem.value - memTarget)} on this node, lower HPA maxReplicas, or add a node` });
     }
     const limitCap = Math.floor(node.allocatable.memoryBytes * budget.limitOvercommit);
     if (limits.value > limitCap) {
-      findings.push({ stage: 'budget', code: 'E_BUDGET_OVERCOMMIT', severity: 'error', path: `node/${node.name}`, message: `${node.name}: memory limits add up to ${formatMemory(limits.value)} ${scenarioPhrase(limits.s)}, ${(limits.value / node.allocatable.memoryBytes).toFixed(2)} × allocatable ${formatMemory(node.allocatable.memoryBytes)}; above ${budget.limitOvercommit} × (${formatMemory(limitCap)}) the OOM killer is likely to fire`, hint: `lower memory limits by ${formatMemory(limits.value - limitCap)} on this node, or raise spec.budget.limitOvercommit if you accept the risk` });
+      findings.push({ stage: 'budget', code: 'E_BUDGET_OVERCOMMIT', severity: 'error', path, ...at, message: `${node.name}: memory limits add up to ${formatMemory(limits.value)} ${scenarioPhrase(limits.s)}, ${(limits.value / node.allocatable.memoryBytes).toFixed(2)} × allocatable ${formatMemory(node.allocatable.memoryBytes)}; above ${budget.limitOvercommit} × (${formatMemory(limitCap)}) the OOM killer is likely to fire`, hint: `lower memory limits by ${formatMemory(limits.value - limitCap)} on this node, or raise spec.budget.limitOvercommit if you accept the risk` });
     }
     const steady = results[0]!.nodes[i]!;
     if (steady.storageBytes > node.storageBytes) {
-      findings.push({ stage: 'budget', code: 'E_BUDGET_STORAGE', severity: 'error', path: `node/${node.name}`, message: `${node.name}: local volumes bound here claim ${formatMemory(steady.storageBytes)}, more than the SSD's ${formatMemory(node.storageBytes)} left after spec.budget.storageReserveGiB (${spec.budget.storageReserveGiB}Gi)`, hint: `shrink persistence sizes by ${formatMemory(steady.storageBytes - node.storageBytes)}, or use a larger SSD on ${node.name}` });
+      findings.push({ stage: 'budget', code: 'E_BUDGET_STORAGE', severity: 'error', path, ...at, message: `${node.name}: local volumes bound here claim ${formatMemory(steady.storageBytes)}, more than the SSD's ${formatMemory(node.storageBytes)} left after spec.budget.storageReserveGiB (${spec.budget.storageReserveGiB}Gi)`, hint: `shrink persistence sizes by ${formatMemory(steady.storageBytes - node.storageBytes)}, or use a larger SSD on ${node.name}` });
     }
   });
 
