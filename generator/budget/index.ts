@@ -4,7 +4,7 @@ import type { BuiltObject, ObjectCheck } from '../validate/types.js';
 import { analyse, type SpecLocation } from './analyse.js';
 import { budgetNodes } from './nodes.js';
 import { platformWorkloads } from './platform.js';
-import { simulate, type ScenarioResult } from './scenarios.js';
+import { simulate, type PlacementOrder, type ScenarioResult } from './scenarios.js';
 import type { BudgetNode, ClaimDemand, Workload, WorkloadOrigin } from './types.js';
 import { extractWorkloads, type BudgetInput } from './workloads.js';
 
@@ -44,6 +44,8 @@ export interface BudgetReport {
   readonly settings: ClusterSpec['spec']['budget'];
   readonly nodes: readonly BudgetNode[];
   readonly workloads: readonly WorkloadSummary[];
+  /** How the placement shown was found (see `search`). */
+  readonly placement: { readonly order: PlacementOrder; readonly scoring: 'least' | 'most'; readonly steadyPercent: number };
   readonly scenarios: readonly ScenarioResult[];
   /** Name of the scenario with the most unplaced pods, then the fullest node. */
   readonly worst: string;
@@ -53,6 +55,34 @@ export interface BudgetReport {
 export interface BudgetOptions {
   /** Simulate one rolling update per Deployment (maxSurge). @default true */
   readonly surge?: boolean;
+}
+
+const ORDERS: readonly PlacementOrder[] = ['memory', 'cpu', 'dominant'];
+
+/**
+ * The budget asks whether the cluster *can* hold everything, and a greedy scheduler can miss a
+ * placement that exists. So it tries, in turn: steady state and HPA max within the headroom target,
+ * with pods ordered by memory, by CPU, then by dominant share, scored least-allocated (kube-scheduler's
+ * default) then most-allocated (packing); then the same with all of allocatable.
+ * The first placement with no error finding is the answer. When none succeeds, the report shows the
+ * kube-scheduler-like attempt (all of allocatable, largest memory first) and its findings.
+ * Node losses and rolling updates always start from the chosen steady placement (pods do not move).
+ */
+function search(body: ClusterSpec['spec'], nodes: readonly BudgetNode[], workloads: readonly Workload[], options: BudgetOptions, loc: SpecLocation | undefined): { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement'] } {
+  const base = { nodeLosses: body.budget.nodeLossesTolerated, surge: options.surge ?? true };
+  let fallback: { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement'] } | undefined;
+  for (const steadyPercent of [body.budget.headroomPercent, 100]) {
+    for (const scoring of ['least', 'most'] as const) {
+      for (const order of ORDERS) {
+        const scenarios = simulate(nodes, workloads, { ...base, order, scoring, steadyFraction: steadyPercent / 100 });
+        const findings = analyse(body, nodes, workloads, scenarios, loc);
+        const attempt = { scenarios, findings, placement: { order, scoring, steadyPercent } };
+        if (!findings.some((f) => f.severity === 'error')) return attempt;
+        if (steadyPercent === 100 && order === 'memory' && scoring === 'least') fallback = attempt;
+      }
+    }
+  }
+  return fallback!;
 }
 
 function isLoaded(spec: LoadedSpec | ClusterSpec): spec is LoadedSpec {
@@ -81,8 +111,8 @@ export function budget(spec: LoadedSpec | ClusterSpec, inputs: readonly BudgetIn
   const nodes = budgetNodes(body);
   const extracted = extractWorkloads(body, inputs);
   const workloads: Workload[] = [...platformWorkloads(body, inputs), ...extracted.workloads];
-  const scenarios = simulate(nodes, workloads, { nodeLosses: body.budget.nodeLossesTolerated, surge: options.surge ?? true });
-  const findings = sortFindings([...extracted.findings, ...analyse(body, nodes, workloads, scenarios, loc)]);
+  const { scenarios, findings: found, placement } = search(body, nodes, workloads, options, loc);
+  const findings = sortFindings([...extracted.findings, ...found]);
   return {
     version: BUDGET_REPORT_VERSION,
     cluster: cluster.metadata.name,
@@ -107,6 +137,7 @@ export function budget(spec: LoadedSpec | ClusterSpec, inputs: readonly BudgetIn
       ...(w.citation ? { citation: w.citation } : {}),
       ...(w.source ? { file: w.source.file } : {}),
     })),
+    placement,
     scenarios,
     worst: worstScenario({ nodes, scenarios }),
     findings,

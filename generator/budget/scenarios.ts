@@ -40,14 +40,31 @@ export interface ScenarioResult {
   readonly placements?: Readonly<Record<string, readonly string[]>>;
 }
 
+export type PlacementOrder = 'memory' | 'cpu' | 'dominant';
+
 export interface SimulationOptions {
   readonly nodeLosses: number;
+  /** Which pods go first after platform and DaemonSet pods. @default 'memory' (largest memory request first) */
+  readonly order?: PlacementOrder;
+  /**
+   * Share of allocatable that steady state and HPA max may fill (the headroom target as a fraction),
+   * to look for a placement within headroom; node losses and rolling updates may use all of it. @default 1
+   */
+  readonly steadyFraction?: number;
+  /** Scoring for steady state and HPA max: 'least' (kube-scheduler's LeastAllocated) or 'most' (bin packing). @default 'least' */
+  readonly scoring?: 'least' | 'most';
   /** Also simulate one rolling update (maxSurge) per Deployment from the steady state. */
   readonly surge?: boolean;
 }
 
-/** Scheduling order: platform first (installed before anything else), DaemonSets before others, then largest requests first, then id. */
-function order(workloads: readonly Workload[]): number[] {
+/**
+ * Scheduling order: DaemonSets first, then platform (installed before anything else), then the
+ * largest requests first (by memory, by CPU, or by the larger share of the cluster's average node), then id.
+ */
+function order(nodes: readonly BudgetNode[], workloads: readonly Workload[], by: PlacementOrder): number[] {
+  const avgCpu = nodes.reduce((a, n) => a + n.allocatable.cpuMillis, 0) / Math.max(1, nodes.length) || 1;
+  const avgMem = nodes.reduce((a, n) => a + n.allocatable.memoryBytes, 0) / Math.max(1, nodes.length) || 1;
+  const size = (w: Workload): number => (by === 'memory' ? w.pod.memoryBytes : by === 'cpu' ? w.pod.cpuMillis : Math.max(w.pod.cpuMillis / avgCpu, w.pod.memoryBytes / avgMem));
   return workloads
     .map((_, i) => i)
     .sort((a, b) => {
@@ -56,6 +73,7 @@ function order(workloads: readonly Workload[]): number[] {
       return (
         Number(y.perNode) - Number(x.perNode) ||
         Number(y.origin === 'platform') - Number(x.origin === 'platform') ||
+        size(y) - size(x) ||
         y.pod.memoryBytes - x.pod.memoryBytes ||
         y.pod.cpuMillis - x.pod.cpuMillis ||
         (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
@@ -87,7 +105,7 @@ function place(model: Model, state: State, pods: readonly Pod[], unplaced: Unpla
 /** Runs every scenario. Pure and deterministic: same nodes and workloads, same result. */
 export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workload[], options: SimulationOptions): ScenarioResult[] {
   const model = new Model(nodes, workloads);
-  const sequence = order(workloads);
+  const sequence = order(nodes, workloads, options.order ?? 'memory');
   const steadyPods: Pod[] = [];
   const extraPods: Pod[] = [];
   for (const w of sequence) {
@@ -102,6 +120,8 @@ export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workl
   }
 
   const steady = new State(model);
+  steady.fraction = options.steadyFraction ?? 1;
+  steady.scoring = options.scoring ?? 'least';
   const steadyUnplaced: Unplaced[] = [];
   place(model, steady, steadyPods, steadyUnplaced);
   const pending = steadyPods.filter((p) => !steady.placed.has(p));
@@ -119,6 +139,8 @@ export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workl
   if (options.nodeLosses >= 1) {
     for (let n = 0; n < nodes.length; n++) {
       const state = steady.clone();
+      state.fraction = 1;
+      state.scoring = 'least';
       const gone = state.lose(n);
       const waiting: Waiting[] = [];
       const moved: Pod[] = [];
@@ -145,6 +167,8 @@ export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workl
       const workload = workloads[w]!;
       if (workload.kind !== 'Deployment' || workload.surge <= 0 || workload.origin === 'platform') continue;
       const state = steady.clone();
+      state.fraction = 1;
+      state.scoring = 'least';
       const unplaced: Unplaced[] = [];
       const surgePods: Pod[] = [];
       for (let r = 0; r < workload.surge; r++) surgePods.push(model.pod(w, workload.replicas + r));

@@ -96,8 +96,14 @@ export class State {
   readonly alive: boolean[];
   readonly bindings: Map<string, number>;
   readonly placed: Map<Pod, number>;
+  /** Share of allocatable the pods may take: the headroom target while searching a placement within it, else 1. */
+  fraction: number;
+  /** LeastAllocated (kube-scheduler's default) spreads; MostAllocated packs. */
+  scoring: 'least' | 'most';
 
   constructor(readonly model: Model, from?: State) {
+    this.fraction = from?.fraction ?? 1;
+    this.scoring = from?.scoring ?? 'least';
     const n = model.nodes.length;
     this.cpu = from ? from.cpu.slice() : new Float64Array(n);
     this.memory = from ? from.memory.slice() : new Float64Array(n);
@@ -126,8 +132,8 @@ export class State {
     const s = model.static[pod.w]![n];
     if (s) return s;
     if (this.pods[n]! + 1 > node.maxPods) return { filter: 'NodeResourcesFit', detail: `Too many pods (${node.maxPods} max)` };
-    const freeCpu = node.allocatable.cpuMillis - this.cpu[n]!;
-    const freeMem = node.allocatable.memoryBytes - this.memory[n]!;
+    const freeCpu = Math.floor(node.allocatable.cpuMillis * this.fraction) - this.cpu[n]!;
+    const freeMem = Math.floor(node.allocatable.memoryBytes * this.fraction) - this.memory[n]!;
     const shortCpu = shape.cpuMillis - freeCpu;
     const shortMem = shape.memoryBytes - freeMem;
     if (shortMem > 0 || shortCpu > 0) {
@@ -166,9 +172,10 @@ export class State {
       const a = nodes[n]!.allocatable;
       // LeastAllocated: the mean free share of CPU and memory after placing the pod.
       const score = (a.cpuMillis === 0 ? 0 : (a.cpuMillis - this.cpu[n]! - shape.cpuMillis) / a.cpuMillis) + (a.memoryBytes === 0 ? 0 : (a.memoryBytes - this.memory[n]! - shape.memoryBytes) / a.memoryBytes);
-      if (score > bestScore) {
+      const signed = this.scoring === 'least' ? score : -score;
+      if (signed > bestScore) {
         best = n;
-        bestScore = score;
+        bestScore = signed;
       }
     }
     if (best < 0) return rejections;
