@@ -45,7 +45,7 @@ describe('budget properties', () => {
         fc.pre(fits(nodes, workloads));
         expect(fits([...nodes, Math.max(extra, ...nodes) as NodeInput['memoryGiB']], workloads)).toBe(true);
       }),
-      { numRuns: Number(process.env.BUDGET_PROPERTY_RUNS ?? 150), ...(process.env.BUDGET_PROPERTY_RUNS ? {} : { seed: 20261125 }) },
+      { numRuns: Number(process.env.BUDGET_PROPERTY_RUNS ?? 100), ...(process.env.BUDGET_PROPERTY_RUNS ? {} : { seed: 20261125 }) },
     );
   });
 
