@@ -59,7 +59,7 @@ for (const n of [3, 6, 12, 24]) {
   const s = spec(n);
   const inputs = asInputs(objects(n));
   budget(s, inputs); // warm-up (JIT)
-  const runs = 5;
+  const runs = 9;
   const times: number[] = [];
   let report = budget(s, inputs);
   for (let r = 0; r < runs; r++) {

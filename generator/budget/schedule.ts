@@ -64,6 +64,10 @@ export class Model {
   }
 }
 
+function spreadMinimaOf(state: State, pod: Pod): number[] | undefined {
+  return state.model.spread[pod.w]!.length > 0 ? state.spreadMinima(pod) : undefined;
+}
+
 function tolerates(tolerations: readonly Toleration[], taint: Taint): boolean {
   return tolerations.some((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
@@ -122,7 +126,7 @@ export class State {
   }
 
   /** Why node n cannot take the pod, or undefined when it can. */
-  reject(pod: Pod, n: number): Rejection | undefined {
+  reject(pod: Pod, n: number, minima?: readonly number[]): Rejection | undefined {
     const { model } = this;
     const node = model.nodes[n]!;
     const w = model.workloads[pod.w]!;
@@ -148,14 +152,33 @@ export class State {
     }
     const W = model.workloads.length;
     for (const j of model.antiBlockers[pod.w]!) if (this.counts[n * W + j]! > 0) return { filter: 'InterPodAffinity', detail: `required anti-affinity with ${model.workloads[j]!.name}` };
-    for (const c of model.spread[pod.w]!) {
-      const count = (m: number): number => c.members.reduce((sum, j) => sum + this.counts[m * W + j]!, 0);
-      let min = Infinity;
-      for (let m = 0; m < model.nodes.length; m++) if (this.alive[m] && model.static[pod.w]![m] === undefined) min = Math.min(min, count(m));
-      if (min === Infinity) min = 0;
-      if (count(n) + (c.self ? 1 : 0) - min > c.maxSkew) return { filter: 'PodTopologySpread', detail: `maxSkew ${c.maxSkew} on kubernetes.io/hostname would be exceeded` };
+    const spread = model.spread[pod.w]!;
+    if (spread.length > 0) {
+      const ctx = minima ?? this.spreadMinima(pod);
+      for (let k = 0; k < spread.length; k++) {
+        const c = spread[k]!;
+        let count = 0;
+        for (const j of c.members) count += this.counts[n * W + j]!;
+        if (count + (c.self ? 1 : 0) - ctx[k]! > c.maxSkew) return { filter: 'PodTopologySpread', detail: `maxSkew ${c.maxSkew} on kubernetes.io/hostname would be exceeded` };
+      }
     }
     return undefined;
+  }
+
+  /** Per spread constraint of the pod: the fewest matching pods on any live node its node affinity allows (nodeTaintsPolicy Ignore). */
+  spreadMinima(pod: Pod): number[] {
+    const { model } = this;
+    const W = model.workloads.length;
+    return model.spread[pod.w]!.map((c) => {
+      let min = Infinity;
+      for (let m = 0; m < model.nodes.length; m++) {
+        if (!this.alive[m] || model.static[pod.w]![m]?.filter === 'NodeAffinity') continue;
+        let count = 0;
+        for (const j of c.members) count += this.counts[m * W + j]!;
+        if (count < min) min = count;
+      }
+      return min === Infinity ? 0 : min;
+    });
   }
 
   /** Places the pod on the best node; returns the rejections per node when no node takes it. */
@@ -165,8 +188,9 @@ export class State {
     const rejections: Rejection[] = [];
     let best = -1;
     let bestScore = -Infinity;
+    const minima = spreadMinimaOf(this, pod);
     for (let n = 0; n < nodes.length; n++) {
-      const r = this.reject(pod, n);
+      const r = this.reject(pod, n, minima);
       rejections.push(r ?? { filter: 'NodeName', detail: '' });
       if (r) continue;
       const a = nodes[n]!.allocatable;
