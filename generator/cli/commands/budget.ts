@@ -28,13 +28,14 @@ export async function run(ctx: CliContext, argv: readonly string[]): Promise<num
     return ExitCode.ok;
   }
   const format = formatOption(values.format, ['text', 'json', 'markdown'], 'budget');
-  const loaded = await loadSpecs(ctx.cwd, values.cluster as string | undefined);
+  const only = values.cluster as string | undefined;
+  const loaded = await loadSpecs(ctx.cwd, only);
   if (hasErrors(loaded.findings)) {
     write(ctx.stderr, formatFindings(loaded.findings, { color: ctx.color }));
     return ExitCode.unusable;
   }
   const reports: BudgetReport[] = [];
-  for (const spec of loaded.specs) {
+  for (const spec of loaded.specs.filter((s) => only === undefined || s.cluster.metadata.name === only)) {
     const name = spec.cluster.metadata.name;
     let build;
     try {
