@@ -147,7 +147,8 @@ export function analyse(spec: ClusterSpecBody, nodes: readonly BudgetNode[], wor
 function singleNode(spec: ClusterSpecBody, nodes: readonly BudgetNode[], workloads: readonly Workload[], loc: SpecLocation | undefined): Finding[] {
   const out: Finding[] = [];
   for (const w of workloads) {
-    if (w.perNode || w.origin === 'platform' || w.kind === 'Job' || w.kind === 'CronJob' || Math.max(w.replicas, w.maxReplicas) < 2 || nodes.length < 2) continue;
+    // Only manifests say how their pods spread; Helm values and footprints cannot be judged here.
+    if (w.perNode || w.origin !== 'manifest' || w.kind === 'Job' || w.kind === 'CronJob' || Math.max(w.replicas, w.maxReplicas) < 2 || nodes.length < 2) continue;
     const n = w.replicas >= 2 ? w.replicas : w.maxReplicas;
     const sharedLocal = w.claims.find((c) => c.local && !c.perReplica);
     const selfAnti = w.pod.antiAffinity.some((t) => Object.entries(t.matchLabels ?? {}).every(([k, v]) => w.pod.labels[k] === v) && (t.matchExpressions ?? []).length === 0);

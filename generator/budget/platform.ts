@@ -102,6 +102,15 @@ export function platformWorkloads(spec: ClusterSpecBody, inputs: readonly Budget
   // (controlplaneio-fluxcd/charts charts/flux-operator/values.yaml `resources`, read 2026; not in FACTS.md).
   out.push(component('Deployment', 'flux-system', 'flux-operator', 100, 64 * MiB, 1024 * MiB, 'controlplaneio-fluxcd/charts flux-operator values.yaml (resources.requests 100m/64Mi)'));
 
-  const declared = new Set(inputs.map(({ object }) => `${String(object.kind)}/${(object.metadata as { namespace?: string } | undefined)?.namespace ?? 'default'}/${(object.metadata as { name?: string } | undefined)?.name ?? ''}`));
-  return out.filter((w) => !declared.has(w.id));
+  // A component the repository installs itself (same namespace and name, as a workload or a HelmRelease) is not modelled again.
+  const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'HelmRelease']);
+  const declared = new Set(
+    inputs
+      .filter(({ object }) => workloadKinds.has(String(object.kind)))
+      .map(({ object }) => {
+        const m = (object.metadata ?? {}) as { name?: string; namespace?: string };
+        return `${m.namespace ?? 'default'}/${m.name ?? ''}`;
+      }),
+  );
+  return out.filter((w) => !declared.has(`${w.namespace}/${w.name}`));
 }
