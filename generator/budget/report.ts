@@ -5,6 +5,12 @@ import type { ScenarioResult } from './scenarios.js';
 
 const BAR = 20;
 
+/** CPU as people read it in a table: 3600 → "3.6", 4000 → "4", 250 → "250m". */
+function cores(millis: number): string {
+  if (millis >= 1000) return `${Math.round(millis / 10) / 100}`;
+  return formatCpu(millis);
+}
+
 /** `[########....|...]`: requested share of allocatable, with the headroom target marked. */
 export function bar(used: number, total: number, headroomPercent: number): string {
   const filled = total <= 0 ? BAR : Math.min(BAR, Math.round((used / total) * BAR));
@@ -48,7 +54,7 @@ function rows(report: BudgetReport, s: ScenarioResult): Row[] {
       node: n.name,
       cpuBar: bar(u.cpuMillis, n.allocatable.cpuMillis, h),
       memBar: bar(u.memoryBytes, n.allocatable.memoryBytes, h),
-      cpu: `${formatCpu(u.cpuMillis)}/${formatCpu(n.allocatable.cpuMillis)} ${pct(u.cpuMillis, n.allocatable.cpuMillis)}`,
+      cpu: `${cores(u.cpuMillis)}/${cores(n.allocatable.cpuMillis)} ${pct(u.cpuMillis, n.allocatable.cpuMillis)}`,
       memory: `${formatMemory(u.memoryBytes)}/${formatMemory(n.allocatable.memoryBytes)} ${pct(u.memoryBytes, n.allocatable.memoryBytes)}`,
       pods: `${u.pods}/${n.maxPods}`,
       limits: `${formatMemory(u.memoryLimitBytes)} (${(u.memoryLimitBytes / n.allocatable.memoryBytes).toFixed(2)}×)`,
@@ -71,7 +77,7 @@ function textTable(report: BudgetReport, s: ScenarioResult): string[] {
 function derivation(report: BudgetReport): string[] {
   return report.nodes.map(
     (n) =>
-      `  ${n.name} (${n.role}, ${n.memoryGiB} GB): cpu ${formatCpu(n.capacity.cpuMillis)} − ${formatCpu(n.systemReserved.cpuMillis)} − ${formatCpu(n.kubeReserved.cpuMillis)} = ${formatCpu(n.allocatable.cpuMillis)}; memory ${formatMemory(n.capacity.memoryBytes)} − ${formatMemory(n.systemReserved.memoryBytes)} − ${formatMemory(n.kubeReserved.memoryBytes)} − ${formatMemory(n.evictionMemoryBytes)} = ${formatMemory(n.allocatable.memoryBytes)}`,
+      `  ${n.name} (${n.role}, ${n.memoryGiB} GB): cpu ${cores(n.capacity.cpuMillis)} − ${cores(n.systemReserved.cpuMillis)} − ${cores(n.kubeReserved.cpuMillis)} = ${cores(n.allocatable.cpuMillis)}; memory ${formatMemory(n.capacity.memoryBytes)} − ${formatMemory(n.systemReserved.memoryBytes)} − ${formatMemory(n.kubeReserved.memoryBytes)} − ${formatMemory(n.evictionMemoryBytes)} = ${formatMemory(n.allocatable.memoryBytes)}`,
   );
 }
 
@@ -115,7 +121,8 @@ function mdTable(report: BudgetReport, s: ScenarioResult): string[] {
   const out = ['| node | cpu requested | memory requested | pods | memory limits | local volumes |', '|---|---|---|---|---|---|'];
   for (const r of rows(report, s)) {
     if (r.cpu === 'lost') out.push(`| ${r.node} | lost | lost | – | – | – |`);
-    else out.push(`| ${r.node} | \`${r.cpuBar}\` ${r.cpu} | \`${r.memBar}\` ${r.memory} | ${r.pods} | ${r.limits} | ${r.volumes} |`);
+    // A pipe breaks a GitHub table even inside code, so the headroom mark is ¦ here.
+    else out.push(`| ${r.node} | \`${r.cpuBar.replace('|', '¦')}\` ${r.cpu} | \`${r.memBar.replace('|', '¦')}\` ${r.memory} | ${r.pods} | ${r.limits} | ${r.volumes} |`);
   }
   return out;
 }
@@ -128,7 +135,7 @@ function escapeMd(s: string): string {
 export function formatBudgetMarkdown(report: BudgetReport): string {
   const out: string[] = [];
   out.push(`### Resource budget: ${report.cluster} — ${report.verdict === 'fits' ? '✅ fits' : '❌ does not fit'}`, '', `${counts(report)}; worst scenario: **${report.worst}**.`, '');
-  out.push(`**Steady state** (requests vs allocatable; \`|\` marks the ${report.settings.headroomPercent}% headroom target)`, '', ...mdTable(report, report.scenarios[0]!), '');
+  out.push(`**Steady state** (requests vs allocatable; \`¦\` marks the ${report.settings.headroomPercent}% headroom target)`, '', ...mdTable(report, report.scenarios[0]!), '');
   const worst = report.scenarios.find((s) => s.name === report.worst);
   if (worst && worst.name !== 'steady') out.push(`**Worst scenario: ${worst.name}**`, '', ...mdTable(report, worst), '');
   out.push('| scenario | result |', '|---|---|', ...report.scenarios.map((s) => `| ${s.name} | ${scenarioStatus(s)} |`), '');

@@ -85,11 +85,13 @@ describe('the example clusters, on objects shaped like the rendered tree', () =>
     const report = run(example('pi5-mini'));
     const text = formatBudgetText(report);
     expect(text).toMatch(/^budget pi5-mini: fits \(3 nodes, \d+ pods in steady state; worst scenario: /);
-    expect(text).toContain('mini-server-01 (server, 8 GB): cpu 4 − 100m − 300m = 3600m; memory 7.8Gi − 256Mi − 1.6Gi − 200Mi = 5.8Gi');
+    expect(text).toContain('mini-server-01 (server, 8 GB): cpu 4 − 100m − 300m = 3.6; memory 7.8Gi − 256Mi − 1.6Gi − 200Mi = 5.8Gi');
     expect(text).toMatch(/mini-worker-01 +\[#+\.*\|?\.*\] /);
     const md = formatBudgetMarkdown(report);
     expect(md).toContain('### Resource budget: pi5-mini — ✅ fits');
     expect(md).toContain('| node | cpu requested | memory requested | pods | memory limits | local volumes |');
+    // Every row of the node tables has six cells: no stray pipe from the bars.
+    for (const row of md.split('\n').filter((l) => /^\| mini-/.test(l))) expect(row.split('|')).toHaveLength(8);
     expect(JSON.parse(JSON.stringify(report))).toMatchObject({ version: 1, cluster: 'pi5-mini', verdict: 'fits' });
   });
 });
