@@ -15,7 +15,8 @@ import type { BudgetInput } from './workloads.js';
  *    `name` and `requests.memory` are required; `replicas` defaults to 1 and is ignored with
  *    `daemonSet: true` (one pod per node); `requests.cpu` defaults to 0; `limits.memory` to the request;
  *    `hostPorts` are TCP ports the pod holds on its node. The footprint replaces the values heuristic.
- * 2. The values heuristic: every object in `spec.values` with a `resources.requests` block is one
+ * 2. The values heuristic: every object in `spec.values` with a `resources.requests` block holding
+ *    cpu or memory (not a volume claim's `storage`) is one
  *    pod group, with `replicaCount` or `replicas` beside the block as its replica count (default 1),
  *    skipped when `enabled: false` stands beside it. A group is one pod per node when
  *    `controller.type: daemonset` stands beside it or beside its parent (Grafana Alloy's chart), or
@@ -73,7 +74,8 @@ interface Group {
 function valueGroups(values: Values, path: string[], parent: Values | undefined, out: Group[]): void {
   const resources = values.resources;
   if (values.enabled === false) return;
-  if (isObject(resources) && isObject(resources.requests)) {
+  // A `requests` block with neither cpu nor memory (e.g. a volumeClaimTemplate's `storage`) is not a pod.
+  if (isObject(resources) && isObject(resources.requests) && (resources.requests.cpu !== undefined || resources.requests.memory !== undefined)) {
     const key = path[path.length - 1] ?? '';
     const daemon = (v: Values | undefined): boolean => isObject(v?.controller) && String(v.controller.type).toLowerCase() === 'daemonset';
     const nodeExporter = /node-exporter/.test(key);

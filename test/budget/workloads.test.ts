@@ -39,7 +39,7 @@ describe('workloads from rendered objects', () => {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: 'loki', namespace: 'monitoring' },
-      spec: { values: { singleBinary: { replicas: 2, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } } }, gateway: { enabled: false, resources: { requests: { memory: '1Gi' } } }, 'prometheus-node-exporter': { resources: { requests: { cpu: '20m', memory: '32Mi' } } } } },
+      spec: { values: { singleBinary: { replicas: 2, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } } }, gateway: { enabled: false, resources: { requests: { memory: '1Gi' } } }, storage: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '10Gi' } } } } }, 'prometheus-node-exporter': { resources: { requests: { cpu: '20m', memory: '32Mi' } } } } },
     };
     const { workloads, findings } = extractWorkloads(body, asInputs([release]));
     expect(findings).toEqual([]);
