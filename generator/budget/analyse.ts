@@ -153,9 +153,11 @@ function singleNode(spec: ClusterSpecBody, nodes: readonly BudgetNode[], workloa
     const sharedLocal = w.claims.find((c) => c.local && !c.perReplica);
     const selfAnti = w.pod.antiAffinity.some((t) => Object.entries(t.matchLabels ?? {}).every(([k, v]) => w.pod.labels[k] === v) && (t.matchExpressions ?? []).length === 0);
     const selfSpread = w.pod.spread.some((c) => c.maxSkew < n && Object.entries(c.selector.matchLabels ?? {}).every(([k, v]) => w.pod.labels[k] === v));
+    // "Can all land on one node": some node would hold every replica by its requests and pod count.
+    const fitsOneNode = nodes.some((node) => n * w.pod.cpuMillis <= node.allocatable.cpuMillis && n * w.pod.memoryBytes <= node.allocatable.memoryBytes && n <= node.maxPods);
     let reason: string | undefined;
     if (sharedLocal) reason = `its ${n} replicas share the local-path volume ${sharedLocal.name}, which binds them all to the node it lands on`;
-    else if (!selfAnti && !selfSpread) reason = `nothing keeps its ${n} replicas apart, so the scheduler may put them all on one node and one node loss takes the whole app down`;
+    else if (!selfAnti && !selfSpread && fitsOneNode) reason = `nothing keeps its ${n} replicas apart, so the scheduler may put them all on one node and one node loss takes the whole app down`;
     if (!reason) continue;
     out.push({
       stage: 'budget',

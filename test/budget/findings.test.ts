@@ -35,6 +35,10 @@ describe('budget findings', () => {
     delete loose.spec.template.spec.topologySpreadConstraints;
     expect(codes([loose])).toEqual(['E_BUDGET_SINGLE_NODE']);
     expect(codes([deployment('spread', 'iot', r('10m', '64Mi'), 2)])).toEqual([]);
+    // 3 × 3 CPU cannot share one node (3.8 CPU at most): the scheduler cannot put them all together.
+    const big = deployment('big', 'iot', r('3', '64Mi'), 3) as { spec: { template: { spec: Record<string, unknown> } } };
+    delete big.spec.template.spec.topologySpreadConstraints;
+    expect(codes([big], makeSpec([{ memoryGiB: 8 }, { memoryGiB: 8 }, { memoryGiB: 8 }], lean))).not.toContain('E_BUDGET_SINGLE_NODE');
     const shared = deployment('shared', 'iot', r('10m', '64Mi'), 2) as { spec: { template: { spec: Record<string, unknown> } } };
     shared.spec.template.spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'shared-data' } }];
     const pvc = { kind: 'PersistentVolumeClaim', metadata: { name: 'shared-data', namespace: 'iot' }, spec: { storageClassName: 'local-path', resources: { requests: { storage: '1Gi' } } } };
