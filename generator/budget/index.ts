@@ -65,24 +65,28 @@ const ORDERS: readonly PlacementOrder[] = ['memory', 'cpu', 'dominant'];
  * with pods ordered by memory, by CPU, then by dominant share, scored least-allocated (kube-scheduler's
  * default) then most-allocated (packing); then the same with all of allocatable.
  * The first placement with no error finding is the answer. When none succeeds, the report shows the
- * kube-scheduler-like attempt (all of allocatable, largest memory first) and its findings.
+ * attempt with all of allocatable that leaves the fewest errors (on a tie, the kube-scheduler-like one:
+ * least-allocated, largest memory first).
  * Node losses and rolling updates always start from the chosen steady placement (pods do not move).
  */
 function search(body: ClusterSpec['spec'], nodes: readonly BudgetNode[], workloads: readonly Workload[], options: BudgetOptions, loc: SpecLocation | undefined): { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement'] } {
   const base = { nodeLosses: body.budget.nodeLossesTolerated, surge: options.surge ?? true };
-  let fallback: { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement'] } | undefined;
+  let fallback: { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement']; errors: number } | undefined;
   for (const steadyPercent of [body.budget.headroomPercent, 100]) {
     for (const scoring of ['least', 'most'] as const) {
       for (const order of ORDERS) {
         const scenarios = simulate(nodes, workloads, { ...base, order, scoring, steadyFraction: steadyPercent / 100 });
         const findings = analyse(body, nodes, workloads, scenarios, loc);
         const attempt = { scenarios, findings, placement: { order, scoring, steadyPercent } };
-        if (!findings.some((f) => f.severity === 'error')) return attempt;
-        if (steadyPercent === 100 && order === 'memory' && scoring === 'least') fallback = attempt;
+        const errors = findings.filter((f) => f.severity === 'error').length;
+        if (errors === 0) return attempt;
+        // Among failing attempts with all of allocatable, the one with the fewest errors; on a tie the kube-scheduler-like one (tried first).
+        if (steadyPercent === 100 && (fallback === undefined || errors < fallback.errors)) fallback = { ...attempt, errors };
       }
     }
   }
-  return fallback!;
+  const { errors: _errors, ...chosen } = fallback!;
+  return chosen;
 }
 
 function isLoaded(spec: LoadedSpec | ClusterSpec): spec is LoadedSpec {
