@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import { cpuMillis, memoryBytes, parseQuantity } from '../units/quantity.js';
-import { simplePod } from './pod.js';
+import { simplePod, valuesConstraints } from './pod.js';
 import type { Workload } from './types.js';
 import type { BudgetInput } from './workloads.js';
 
@@ -64,6 +64,7 @@ function footprintPods(text: string): FootprintPod[] | string {
 
 interface Group {
   path: string;
+  values: Values;
   requests: Values;
   limits: Values;
   replicas: number;
@@ -82,6 +83,7 @@ function valueGroups(values: Values, path: string[], parent: Values | undefined,
     const replicas = typeof values.replicaCount === 'number' ? values.replicaCount : typeof values.replicas === 'number' ? values.replicas : 1;
     const port = isObject(values.service) && typeof values.service.port === 'number' ? values.service.port : 9100;
     out.push({
+      values,
       path: path.join('.') || '(top level)',
       requests: resources.requests,
       limits: isObject(resources.limits) ? resources.limits : {},
@@ -134,7 +136,7 @@ export function helmReleaseWorkloads(input: BudgetInput): { workloads: Workload[
       id: `${id}:${g.path}`,
       name: g.path === '(top level)' ? name : `${name}/${g.path}`,
       origin: 'helm-values',
-      pod: simplePod(namespace, { 'pi-gitops.dev/release': name, 'pi-gitops.dev/component': g.path }, quantity(g.requests.cpu, cpuMillis) ?? 0, memory, quantity(g.limits.memory, memoryBytes) ?? memory, { hostPorts: g.hostPorts, ...(g.perNode ? { tolerations: [] } : {}) }),
+      pod: simplePod(namespace, { 'pi-gitops.dev/release': name, 'pi-gitops.dev/component': g.path }, quantity(g.requests.cpu, cpuMillis) ?? 0, memory, quantity(g.limits.memory, memoryBytes) ?? memory, { ...valuesConstraints(g.values, namespace), hostPorts: g.hostPorts }),
       replicas: g.replicas,
       maxReplicas: g.replicas,
       perNode: g.perNode,

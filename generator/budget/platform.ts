@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { ClusterSpecBody } from '../spec/types.js';
 import { cpuMillis, MiB, memoryBytes, parseQuantity } from '../units/quantity.js';
-import { simplePod } from './pod.js';
+import { simplePod, valuesConstraints } from './pod.js';
 import type { Toleration, Workload } from './types.js';
 import type { BudgetInput } from './workloads.js';
 
@@ -66,7 +66,8 @@ function traefik(inputs: readonly BudgetInput[]): Workload {
   const citation = config
     ? `rendered HelmChartConfig kube-system/traefik (valuesContent)${config.source ? ` in ${config.source.file}` : ''}`
     : `${K3S_MANIFESTS} — no HelmChartConfig rendered, and K3s's Traefik requests nothing`;
-  return component('Deployment', 'kube-system', 'traefik', q(values.resources?.requests?.cpu, cpuMillis), memory, values.resources?.limits?.memory !== undefined ? q(values.resources.limits.memory, memoryBytes) : memory, citation, { replicas, maxReplicas: replicas, ...(config?.source ? { source: config.source } : {}) }, { tolerations: SYSTEM_TOLERATIONS });
+  const constraints = valuesConstraints(values as Record<string, unknown>, 'kube-system');
+  return component('Deployment', 'kube-system', 'traefik', q(values.resources?.requests?.cpu, cpuMillis), memory, values.resources?.limits?.memory !== undefined ? q(values.resources.limits.memory, memoryBytes) : memory, citation, { replicas, maxReplicas: replicas, ...(config?.source ? { source: config.source } : {}) }, { ...constraints, tolerations: [...SYSTEM_TOLERATIONS, ...constraints.tolerations] });
 }
 
 /** servicelb (klipper-lb) runs one DaemonSet per LoadBalancer Service, holding its ports as hostPorts on every node. */

@@ -153,3 +153,21 @@ export function requirementMatches(r: Requirement, labels: Readonly<Record<strin
       return false;
   }
 }
+
+/**
+ * Scheduling constraints a Helm chart's values commonly pass through to its pods (`nodeSelector`,
+ * `tolerations`, `affinity`, `topologySpreadConstraints`), read like a pod spec's.
+ */
+export function valuesConstraints(values: Readonly<Record<string, unknown>>, namespace: string): Pick<PodShape, 'tolerations' | 'nodeSelector' | 'antiAffinity' | 'spread'> & { nodeAffinity?: PodShape['nodeAffinity'] } {
+  const pick = <T>(key: string, ok: (v: unknown) => boolean): T | undefined => (ok(values[key]) ? (values[key] as T) : undefined);
+  const isObj = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const spec: PodSpec = {
+    containers: [],
+    ...(pick<PodSpec['nodeSelector']>('nodeSelector', isObj) ? { nodeSelector: values.nodeSelector as Record<string, string> } : {}),
+    ...(pick('tolerations', Array.isArray) ? { tolerations: values.tolerations as PodSpec['tolerations'] } : {}),
+    ...(pick('affinity', isObj) ? { affinity: values.affinity as PodSpec['affinity'] } : {}),
+    ...(pick('topologySpreadConstraints', Array.isArray) ? { topologySpreadConstraints: values.topologySpreadConstraints as PodSpec['topologySpreadConstraints'] } : {}),
+  };
+  const shape = podShape(spec, namespace, {});
+  return { tolerations: shape.tolerations, nodeSelector: shape.nodeSelector, antiAffinity: shape.antiAffinity, spread: shape.spread, ...(shape.nodeAffinity ? { nodeAffinity: shape.nodeAffinity } : {}) };
+}

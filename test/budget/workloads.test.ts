@@ -101,6 +101,23 @@ describe('platform pods', () => {
     expect(ws.find((w) => w.name === 'svclb-mqtt')).toMatchObject({ perNode: true, pod: { hostPorts: ['TCP/1883'] } });
   });
 
+  it('reads scheduling constraints from Helm values: Traefik with a nodeSelector, hard spread, then required anti-affinity', () => {
+    const base = 'deployment:\n  replicas: 3\nnodeSelector:\n  ingress: "true"\n';
+    const spread = `${base}topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: kubernetes.io/hostname\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector: { matchLabels: { app.kubernetes.io/name: traefik } }\n`;
+    const anti = `${base}affinity:\n  podAntiAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      - topologyKey: kubernetes.io/hostname\n        labelSelector: { matchLabels: { app.kubernetes.io/name: traefik } }\n`;
+    const config = (valuesContent: string) => ({ kind: 'HelmChartConfig', metadata: { name: 'traefik', namespace: 'kube-system' }, spec: { valuesContent } });
+    const labelled = makeSpec([{ memoryGiB: 8, labels: { ingress: 'true' } }, { memoryGiB: 8, labels: { ingress: 'true' } }, { memoryGiB: 8 }], { budget: { nodeLossesTolerated: 0 } });
+    // maxSkew 1 over the two labelled nodes allows 2 + 1; the unlabelled node gets none.
+    const placed = budget(labelled, asInputs([config(spread)])).scenarios[0]!.placements!['Deployment/kube-system/traefik']!;
+    expect(placed).toHaveLength(3);
+    expect(new Set(placed)).toEqual(new Set(['node-00', 'node-01']));
+    // Required anti-affinity allows one per node: the third replica cannot be placed.
+    const f = budget(labelled, asInputs([config(anti)])).findings.find((x) => x.code === 'E_BUDGET_UNPLACEABLE')!;
+    expect(f.path).toBe('Deployment/kube-system/traefik');
+    expect(f.message).toContain('node-00, node-01 — InterPodAffinity: required anti-affinity with traefik');
+    expect(f.message).toContain('node-02 — NodeAffinity: nodeSelector ingress=true does not match');
+  });
+
   it('makes a second LoadBalancer on port 80 unplaceable, naming the hostPort on every node', () => {
     const lb = { kind: 'Service', metadata: { name: 'web', namespace: 'iot' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } };
     const report = budget(spec, asInputs([lb]));
