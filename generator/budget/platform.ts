@@ -97,8 +97,16 @@ export function platformWorkloads(spec: ClusterSpecBody, inputs: readonly Budget
     }
   }
   // Flux: source 50m/64Mi; kustomize, helm, notification 100m/64Mi each; every limit 1 CPU / 1Gi.
-  const flux: [string, number][] = [['source-controller', 50], ['kustomize-controller', 100], ['helm-controller', 100], ['notification-controller', 100]];
-  for (const [name, cpu] of flux) out.push(component('Deployment', 'flux-system', name, cpu, 64 * MiB, 1024 * MiB, FLUX_CONTROLLERS));
+  // The components are those the rendered FluxInstance lists (default: these four).
+  const known: Record<string, number> = { 'source-controller': 50, 'kustomize-controller': 100, 'helm-controller': 100, 'notification-controller': 100 };
+  const instance = inputs.find(({ object }) => object.kind === 'FluxInstance');
+  const listed = (instance?.object.spec as { components?: unknown } | undefined)?.components;
+  const components = Array.isArray(listed) && listed.every((c) => typeof c === 'string') ? (listed as string[]) : Object.keys(known);
+  for (const name of components) {
+    const cpu = known[name];
+    // Other controllers (image-reflector, image-automation, source-watcher) have no figure in FACTS.md: [U] like their siblings.
+    out.push(component('Deployment', 'flux-system', name, cpu ?? 100, 64 * MiB, 1024 * MiB, cpu === undefined ? `[U] estimate 100m/64Mi like the other Flux controllers (no figure in FACTS.md)` : FLUX_CONTROLLERS));
+  }
   // The Flux Operator that reconciles the FluxInstance: 100m/64Mi, limit 2 CPU / 1Gi
   // (controlplaneio-fluxcd/charts charts/flux-operator/values.yaml `resources`, read 2026; not in FACTS.md).
   out.push(component('Deployment', 'flux-system', 'flux-operator', 100, 64 * MiB, 1024 * MiB, 'controlplaneio-fluxcd/charts flux-operator values.yaml (resources.requests 100m/64Mi)'));

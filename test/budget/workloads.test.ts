@@ -93,6 +93,17 @@ describe('platform pods', () => {
     expect(platformWorkloads(lean.cluster.spec, []).some((w) => w.name.startsWith('svclb') || w.name === 'traefik')).toBe(false);
   });
 
+  it('models the Flux controllers the rendered FluxInstance lists, marking unknown figures [U]', () => {
+    const instance = { apiVersion: 'fluxcd.controlplane.io/v1', kind: 'FluxInstance', metadata: { name: 'flux', namespace: 'flux-system' }, spec: { components: ['source-controller', 'kustomize-controller', 'image-reflector-controller'] } };
+    const flux = platformWorkloads(body, asInputs([instance])).filter((w) => w.namespace === 'flux-system');
+    expect(flux.map((w) => [w.name, w.pod.cpuMillis, w.citation?.startsWith('[U]') ?? false])).toEqual([
+      ['source-controller', 50, false],
+      ['kustomize-controller', 100, false],
+      ['image-reflector-controller', 100, true],
+      ['flux-operator', 100, false],
+    ]);
+  });
+
   it('reads Traefik replicas and requests from the rendered HelmChartConfig, and adds svclb for other LoadBalancers', () => {
     const config = { kind: 'HelmChartConfig', metadata: { name: 'traefik', namespace: 'kube-system' }, spec: { valuesContent: 'deployment:\n  replicas: 2\nresources:\n  requests: { cpu: 100m, memory: 64Mi }\n  limits: { memory: 192Mi }\n' } };
     const lb = { kind: 'Service', metadata: { name: 'mqtt', namespace: 'iot' }, spec: { type: 'LoadBalancer', ports: [{ port: 1883 }] } };
