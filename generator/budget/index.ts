@@ -2,7 +2,7 @@ import { sortFindings, type Finding } from '../findings.js';
 import type { ClusterSpec, LoadedSpec } from '../spec/types.js';
 import type { BuiltObject, ObjectCheck } from '../validate/types.js';
 import { analyse, type SpecLocation } from './analyse.js';
-import { budgetNodes } from './nodes.js';
+import { budgetNodes, reservationFindings } from './nodes.js';
 import { platformWorkloads } from './platform.js';
 import { simulate, type PlacementOrder, type ScenarioResult } from './scenarios.js';
 import type { BudgetNode, ClaimDemand, Workload, WorkloadOrigin } from './types.js';
@@ -116,7 +116,7 @@ export function budget(spec: LoadedSpec | ClusterSpec, inputs: readonly BudgetIn
   const extracted = extractWorkloads(body, inputs);
   const workloads: Workload[] = [...platformWorkloads(body, inputs), ...extracted.workloads];
   const { scenarios, findings: found, placement } = search(body, nodes, workloads, options, loc);
-  const findings = sortFindings([...extracted.findings, ...found]);
+  const findings = sortFindings([...reservationFindings(body, loc?.file), ...extracted.findings, ...found]);
   return {
     version: BUDGET_REPORT_VERSION,
     cluster: cluster.metadata.name,

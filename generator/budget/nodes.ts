@@ -1,6 +1,7 @@
 import { allocatable, capacity, MAX_PODS, reservations } from '../model/node.js';
 import type { ClusterSpecBody, NodeSpec } from '../spec/types.js';
-import { cpuMillis, GiB, memoryBytes } from '../units/quantity.js';
+import type { Finding } from '../findings.js';
+import { cpuMillis, GiB, MiB, memoryBytes } from '../units/quantity.js';
 import type { BudgetNode } from './types.js';
 
 /**
@@ -47,4 +48,40 @@ export function budgetNode(spec: ClusterSpecBody, node: NodeSpec): BudgetNode {
 /** Every node of the spec, in name order (the scheduler's tie-break order). */
 export function budgetNodes(spec: ClusterSpecBody): BudgetNode[] {
   return spec.nodes.map((n) => budgetNode(spec, n)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * What the K3s processes were measured to use (FACTS.md: k3s-io/docs resource-profiling.md, K3s
+ * v1.26.5 on a Pi 4B, 95th percentile): a server with a workload 1,588 MiB with SQLite (one server)
+ * or 1,613 MiB with embedded etcd (several servers), 30 % of a core; an agent 268 MiB and 10 %.
+ * kube-reserved is where they are budgeted.
+ */
+export const K3S_MEASURED = {
+  serverSqlite: { memoryBytes: 1588 * MiB, cpuMillis: 300 },
+  serverEtcd: { memoryBytes: 1613 * MiB, cpuMillis: 300 },
+  agent: { memoryBytes: 268 * MiB, cpuMillis: 100 },
+} as const;
+
+/** A kube-reserved below the measured K3s process leaves it eating into what pods were promised. */
+export function reservationFindings(spec: ClusterSpecBody, file?: string): Finding[] {
+  const out: Finding[] = [];
+  for (const role of ['server', 'agent'] as const) {
+    if (!spec.nodes.some((n) => n.role === role)) continue;
+    const r = spec.reservations[role].kubeReserved;
+    const servers = spec.nodes.filter((n) => n.role === 'server').length;
+    const m = role === 'agent' ? K3S_MEASURED.agent : servers > 1 ? K3S_MEASURED.serverEtcd : K3S_MEASURED.serverSqlite;
+    const mem = memoryBytes(r.memory);
+    const cpu = cpuMillis(r.cpu);
+    if (mem >= m.memoryBytes && cpu >= m.cpuMillis) continue;
+    out.push({
+      stage: 'budget',
+      code: 'W_BUDGET_KUBE_RESERVED',
+      severity: 'warning',
+      ...(file ? { file } : {}),
+      path: `spec.reservations.${role}.kubeReserved`,
+      message: `${role} kubeReserved ${r.memory}/${String(r.cpu)} is below the measured K3s ${role} process (${m.memoryBytes / MiB}Mi, ${m.cpuMillis}m${role === 'server' ? (servers > 1 ? ' with embedded etcd' : ' with SQLite') : ''}): the budget would promise pods memory K3s itself uses`,
+      hint: `set spec.reservations.${role}.kubeReserved to at least memory ${m.memoryBytes / MiB}Mi and cpu ${m.cpuMillis}m`,
+    });
+  }
+  return out;
 }

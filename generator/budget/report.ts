@@ -5,6 +5,9 @@ import type { ScenarioResult } from './scenarios.js';
 
 const BAR = 20;
 
+/** The K3s processes are not pods: kube-reserved holds them (FACTS.md measurements), so they are not counted twice. */
+const KUBE_RESERVED_NOTE = 'kube-reserved holds the K3s processes, measured at 1,588–1,613 MiB and 30 % of a core on a server, 268 MiB and 10 % on an agent (k3s resource-profiling, FACTS.md), so they are not counted again as pods';
+
 /** CPU as people read it in a table: 3600 → "3.6", 4000 → "4", 250 → "250m". */
 function cores(millis: number): string {
   if (millis >= 1000) return `${Math.round(millis / 10) / 100}`;
@@ -96,7 +99,7 @@ function counts(report: BudgetReport): string {
 export function formatBudgetText(report: BudgetReport, style: { color: boolean } = { color: false }): string {
   const out: string[] = [];
   out.push(`budget ${report.cluster}: ${report.verdict === 'fits' ? 'fits' : 'DOES NOT FIT'} (${counts(report)}; worst scenario: ${report.worst})`);
-  out.push('', 'Allocatable = capacity − system-reserved − kube-reserved − eviction memory.available (the kubelet-arg the bootstrap writes; kube-reserved covers the K3s server/agent process):');
+  out.push('', `Allocatable = capacity − system-reserved − kube-reserved − eviction memory.available, as the bootstrap writes them into K3s's kubelet-arg.`, `${KUBE_RESERVED_NOTE}:`);
   out.push(...derivation(report));
   out.push('', `Steady state — requests vs allocatable, | marks the ${report.settings.headroomPercent}% headroom target:`);
   out.push(...textTable(report, report.scenarios[0]!));
@@ -144,6 +147,6 @@ export function formatBudgetMarkdown(report: BudgetReport): string {
     for (const f of report.findings) out.push(`| ${f.severity} | \`${f.code}\` | ${escapeMd(`${f.file ? `${f.file}${f.position ? `:${f.position.line}` : ''}: ` : ''}${f.message}`)} | ${escapeMd(f.hint ?? '')} |`);
     out.push('');
   }
-  out.push('<details><summary>Allocatable per node and modelled platform pods</summary>', '', ...derivation(report).map((l) => `- ${l.trim()}`), '', ...platformLines(report).map((l) => `- ${l.trim()}`), '', '</details>', '');
+  out.push('<details><summary>Allocatable per node and modelled platform pods</summary>', '', `Allocatable = capacity − system-reserved − kube-reserved − eviction memory.available; ${KUBE_RESERVED_NOTE}.`, '', ...derivation(report).map((l) => `- ${l.trim()}`), '', ...platformLines(report).map((l) => `- ${l.trim()}`), '', '</details>', '');
   return out.join('\n');
 }

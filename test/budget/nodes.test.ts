@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetNodes } from '../../generator/budget/nodes.js';
+import { budgetNodes, reservationFindings } from '../../generator/budget/nodes.js';
 import { kubeletArgs } from '../../generator/model/node.js';
 import { MiB } from '../../generator/units/quantity.js';
 import { makeSpec } from './fixtures.js';
@@ -42,5 +42,17 @@ describe('budget nodes: allocatable from the shared node model with the schema d
     expect(nodes.a04!.storageBytes).toBe((256 - 20) * 1024 * MiB);
     expect(nodes.s04!.labels['node-role.kubernetes.io/control-plane']).toBe('true');
     expect(nodes.a04!.labels['kubernetes.io/hostname']).toBe('a04');
+  });
+});
+
+describe('kube-reserved against the measured K3s processes', () => {
+  it('accepts the schema defaults with one server and warns when a role reserves less than K3s was measured to use', () => {
+    expect(reservationFindings(makeSpec([{ memoryGiB: 8 }, { memoryGiB: 8 }]).cluster.spec)).toEqual([]);
+    // Three servers run embedded etcd, measured at 1,613 MiB: the default 1600Mi is 13Mi short.
+    const ha = makeSpec([{ memoryGiB: 8, role: 'server' }, { memoryGiB: 8, role: 'server' }, { memoryGiB: 8, role: 'server' }]);
+    expect(reservationFindings(ha.cluster.spec).map((f) => f.message)).toEqual(['server kubeReserved 1600Mi/300m is below the measured K3s server process (1613Mi, 300m with embedded etcd): the budget would promise pods memory K3s itself uses']);
+    const low = makeSpec([{ memoryGiB: 8 }, { memoryGiB: 8 }], { reservations: { server: { kubeReserved: { cpu: '300m', memory: '1Gi' }, systemReserved: { cpu: '100m', memory: '256Mi' } } } });
+    const findings = reservationFindings(low.cluster.spec, low.file);
+    expect(findings.map((f) => [f.code, f.path, f.hint])).toEqual([['W_BUDGET_KUBE_RESERVED', 'spec.reservations.server.kubeReserved', 'set spec.reservations.server.kubeReserved to at least memory 1588Mi and cpu 300m']]);
   });
 });
