@@ -23,6 +23,12 @@ export function bar(used: number, total: number, headroomPercent: number): strin
   return `[${out}]`;
 }
 
+/** Exact MiB for the derivation, so the subtraction can be checked by hand. */
+function mib(bytes: number): string {
+  const value = bytes / (1024 * 1024);
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}Mi`;
+}
+
 function pct(used: number, total: number): string {
   return `${total <= 0 ? 0 : Math.round((used / total) * 100)}%`;
 }
@@ -80,7 +86,7 @@ function textTable(report: BudgetReport, s: ScenarioResult): string[] {
 function derivation(report: BudgetReport): string[] {
   return report.nodes.map(
     (n) =>
-      `  ${n.name} (${n.role}, ${n.memoryGiB} GB): cpu ${cores(n.capacity.cpuMillis)} − ${cores(n.systemReserved.cpuMillis)} − ${cores(n.kubeReserved.cpuMillis)} = ${cores(n.allocatable.cpuMillis)}; memory ${formatMemory(n.capacity.memoryBytes)} − ${formatMemory(n.systemReserved.memoryBytes)} − ${formatMemory(n.kubeReserved.memoryBytes)} − ${formatMemory(n.evictionMemoryBytes)} = ${formatMemory(n.allocatable.memoryBytes)}`,
+      `  ${n.name} (${n.role}, ${n.memoryGiB} GB): cpu ${cores(n.capacity.cpuMillis)} − ${cores(n.systemReserved.cpuMillis)} − ${cores(n.kubeReserved.cpuMillis)} = ${cores(n.allocatable.cpuMillis)}; memory ${mib(n.capacity.memoryBytes)} − ${mib(n.systemReserved.memoryBytes)} − ${mib(n.kubeReserved.memoryBytes)} − ${mib(n.evictionMemoryBytes)} = ${mib(n.allocatable.memoryBytes)} (${formatMemory(n.allocatable.memoryBytes)})`,
   );
 }
 

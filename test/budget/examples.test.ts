@@ -85,7 +85,7 @@ describe('the example clusters, on objects shaped like the rendered tree', () =>
     const report = run(example('pi5-mini'));
     const text = formatBudgetText(report);
     expect(text).toMatch(/^budget pi5-mini: fits \(3 nodes, \d+ pods in steady state; worst scenario: /);
-    expect(text).toContain('mini-server-01 (server, 8 GB): cpu 4 − 100m − 300m = 3.6; memory 7.8Gi − 256Mi − 1.6Gi − 200Mi = 5.8Gi');
+    expect(text).toContain('mini-server-01 (server, 8 GB): cpu 4 − 100m − 300m = 3.6; memory 8000Mi − 256Mi − 1600Mi − 200Mi = 5944Mi (5.8Gi)');
     expect(text).toMatch(/mini-worker-01 +\[#+\.*\|?\.*\] /);
     const md = formatBudgetMarkdown(report);
     expect(md).toContain('### Resource budget: pi5-mini — ✅ fits');
