@@ -2,7 +2,8 @@ import type { Finding } from '../findings.js';
 import { cpuMillis, memoryBytes, parseQuantity } from '../units/quantity.js';
 import { simplePod, valuesConstraints } from './pod.js';
 import type { Workload } from './types.js';
-import type { BudgetInput } from './workloads.js';
+import { obj, str, strings } from './_shape.js';
+import { count, type BudgetInput } from './workloads.js';
 
 /**
  * A HelmRelease renders its pods only inside the cluster, so the budget counts it one of two ways.
@@ -43,7 +44,8 @@ function isObject(v: unknown): v is Values {
 
 function quantity(v: unknown, parse: (q: string | number) => number): number | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-  return parseQuantity(v) === undefined ? undefined : parse(v);
+  const q = parseQuantity(v);
+  return q === undefined || !Number.isFinite(q) || q < 0 ? undefined : parse(v);
 }
 
 function footprintPods(text: string): FootprintPod[] | string {
@@ -57,7 +59,9 @@ function footprintPods(text: string): FootprintPod[] | string {
   for (const [i, p] of parsed.pods.entries()) {
     if (!isObject(p) || typeof p.name !== 'string' || !isObject(p.requests) || quantity(p.requests.memory, memoryBytes) === undefined) return `pods[${i}] needs a name and requests.memory`;
     if (p.requests.cpu !== undefined && quantity(p.requests.cpu, cpuMillis) === undefined) return `pods[${i}].requests.cpu is not a CPU quantity`;
-    if (p.replicas !== undefined && (typeof p.replicas !== 'number' || !Number.isInteger(p.replicas) || p.replicas < 0)) return `pods[${i}].replicas must be a whole number`;
+    if (p.replicas !== undefined && (typeof p.replicas !== 'number' || !Number.isSafeInteger(p.replicas) || p.replicas < 0)) return `pods[${i}].replicas must be a whole number`;
+    if (p.hostPorts !== undefined && (!Array.isArray(p.hostPorts) || !p.hostPorts.every((h) => Number.isInteger(h) && h > 0 && h < 65536))) return `pods[${i}].hostPorts must be a list of port numbers`;
+    if (p.limits !== undefined && (!isObject(p.limits) || (p.limits.memory !== undefined && quantity(p.limits.memory, memoryBytes) === undefined))) return `pods[${i}].limits.memory is not a memory quantity`;
   }
   return parsed.pods as FootprintPod[];
 }
@@ -80,7 +84,7 @@ function valueGroups(values: Values, path: string[], parent: Values | undefined,
     const key = path[path.length - 1] ?? '';
     const daemon = (v: Values | undefined): boolean => isObject(v?.controller) && String(v.controller.type).toLowerCase() === 'daemonset';
     const nodeExporter = /node-exporter/.test(key);
-    const replicas = typeof values.replicaCount === 'number' ? values.replicaCount : typeof values.replicas === 'number' ? values.replicas : 1;
+    const replicas = count(values.replicaCount, count(values.replicas, 1));
     const port = isObject(values.service) && typeof values.service.port === 'number' ? values.service.port : 9100;
     out.push({
       values,
@@ -100,14 +104,15 @@ function valueGroups(values: Values, path: string[], parent: Values | undefined,
 
 export function helmReleaseWorkloads(input: BudgetInput): { workloads: Workload[]; findings: Finding[] } {
   const { object } = input;
-  const m = (object.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string> };
-  const spec = (object.spec ?? {}) as { targetNamespace?: string; values?: unknown; suspend?: boolean };
+  const meta = obj(object.metadata);
+  const m = { name: str(meta.name), namespace: str(meta.namespace), annotations: strings(meta.annotations) };
+  const spec = obj(object.spec);
   const name = m.name ?? '';
-  const namespace = spec.targetNamespace ?? m.namespace ?? 'default';
+  const namespace = str(spec.targetNamespace) ?? m.namespace ?? 'default';
   const id = `HelmRelease/${m.namespace ?? 'default'}/${name}`;
   const where = input.source ? { file: input.source.file, ...(input.source.position ? { position: input.source.position } : {}) } : {};
   const base = { kind: 'HelmRelease', namespace, surge: 0, claims: [], ...(input.source ? { source: input.source } : {}) };
-  const footprint = m.annotations?.[FOOTPRINT_ANNOTATION];
+  const footprint = m.annotations[FOOTPRINT_ANNOTATION];
   if (footprint !== undefined) {
     const pods = footprintPods(footprint);
     if (typeof pods === 'string') {

@@ -1,9 +1,10 @@
 import { parse as parseYaml } from 'yaml';
 import type { ClusterSpecBody } from '../spec/types.js';
 import { cpuMillis, MiB, memoryBytes, parseQuantity } from '../units/quantity.js';
+import { arr, obj, str } from './_shape.js';
 import { simplePod, valuesConstraints } from './pod.js';
 import type { Toleration, Workload } from './types.js';
-import type { BudgetInput } from './workloads.js';
+import { count, type BudgetInput } from './workloads.js';
 
 /**
  * Pods that run on every cluster but are not in the repository: K3s's packaged components and Flux.
@@ -46,22 +47,23 @@ interface TraefikValues {
 }
 
 function q(v: unknown, parse: (x: string | number) => number): number {
-  return (typeof v === 'string' || typeof v === 'number') && parseQuantity(v) !== undefined ? parse(v) : 0;
+  const value = typeof v === 'string' || typeof v === 'number' ? parseQuantity(v) : undefined;
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? parse(v as string | number) : 0;
 }
 
 /** Traefik as K3s installs it, with the replicas and resources of the rendered HelmChartConfig `kube-system/traefik`. */
 function traefik(inputs: readonly BudgetInput[]): Workload {
-  const config = inputs.find(({ object }) => object.kind === 'HelmChartConfig' && (object.metadata as { name?: string; namespace?: string } | undefined)?.name === 'traefik' && (object.metadata as { namespace?: string }).namespace === 'kube-system');
-  const content = (config?.object.spec as { valuesContent?: string } | undefined)?.valuesContent;
+  const config = inputs.find(({ object }) => object.kind === 'HelmChartConfig' && obj(object.metadata).name === 'traefik' && obj(object.metadata).namespace === 'kube-system');
+  const content = config ? obj(config.object.spec).valuesContent : undefined;
   let values: TraefikValues = {};
   if (typeof content === 'string') {
     try {
-      values = (parseYaml(content) ?? {}) as TraefikValues;
+      values = obj(parseYaml(content)) as TraefikValues;
     } catch {
       values = {};
     }
   }
-  const replicas = typeof values.deployment?.replicas === 'number' ? values.deployment.replicas : 1;
+  const replicas = count(obj(values.deployment).replicas, 1);
   const memory = q(values.resources?.requests?.memory, memoryBytes);
   const citation = config
     ? `rendered HelmChartConfig kube-system/traefik (valuesContent)${config.source ? ` in ${config.source.file}` : ''}`
@@ -90,17 +92,18 @@ export function platformWorkloads(spec: ClusterSpecBody, inputs: readonly Budget
     // Traefik's LoadBalancer Service takes 80/443 on every node (FACTS.md: k3s servicelb.go).
     if (!disabled.has('traefik')) out.push(servicelb('traefik', 'kube-system', ['TCP/443', 'TCP/80']));
     for (const { object } of inputs) {
-      const s = object.spec as { type?: string; ports?: { port: number; protocol?: string }[] } | undefined;
-      if (object.kind !== 'Service' || s?.type !== 'LoadBalancer') continue;
-      const m = (object.metadata ?? {}) as { name?: string; namespace?: string };
-      out.push(servicelb(m.name ?? '', m.namespace ?? 'default', [...new Set((s.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`))].sort()));
+      const s = obj(object.spec);
+      if (object.kind !== 'Service' || s.type !== 'LoadBalancer') continue;
+      const m = obj(object.metadata);
+      const ports = arr(s.ports).map(obj).filter((p) => typeof p.port === 'number');
+      out.push(servicelb(str(m.name) ?? '', str(m.namespace) ?? 'default', [...new Set(ports.map((p) => `${str(p.protocol) ?? 'TCP'}/${String(p.port)}`))].sort()));
     }
   }
   // Flux: source 50m/64Mi; kustomize, helm, notification 100m/64Mi each; every limit 1 CPU / 1Gi.
   // The components are those the rendered FluxInstance lists (default: these four).
   const known: Record<string, number> = { 'source-controller': 50, 'kustomize-controller': 100, 'helm-controller': 100, 'notification-controller': 100 };
   const instance = inputs.find(({ object }) => object.kind === 'FluxInstance');
-  const listed = (instance?.object.spec as { components?: unknown } | undefined)?.components;
+  const listed = instance ? obj(instance.object.spec).components : undefined;
   const components = Array.isArray(listed) && listed.every((c) => typeof c === 'string') ? (listed as string[]) : Object.keys(known);
   for (const name of components) {
     const cpu = known[name];
@@ -117,8 +120,8 @@ export function platformWorkloads(spec: ClusterSpecBody, inputs: readonly Budget
     inputs
       .filter(({ object }) => workloadKinds.has(String(object.kind)))
       .map(({ object }) => {
-        const m = (object.metadata ?? {}) as { name?: string; namespace?: string };
-        return `${m.namespace ?? 'default'}/${m.name ?? ''}`;
+        const m = obj(object.metadata);
+        return `${str(m.namespace) ?? 'default'}/${str(m.name) ?? ''}`;
       }),
   );
   return out.filter((w) => !declared.has(`${w.namespace}/${w.name}`));

@@ -1,5 +1,5 @@
-import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import { cpuMillis, memoryBytes, parseQuantity } from '../units/quantity.js';
+import { arr, obj, str, strings, type Plain } from './_shape.js';
 import type { LabelSelector, PodShape, Requirement, Toleration } from './types.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -9,14 +9,18 @@ export interface ContainerGap {
   readonly missing: readonly ('cpu request' | 'memory request' | 'memory limit')[];
 }
 
+function valid(value: unknown): value is string | number {
+  if (typeof value !== 'string' && typeof value !== 'number') return false;
+  const q = parseQuantity(value);
+  return q !== undefined && Number.isFinite(q) && q >= 0;
+}
+
 function cpuOf(value: unknown): number {
-  if (typeof value !== 'string' && typeof value !== 'number') return 0;
-  return parseQuantity(value) === undefined ? 0 : cpuMillis(value);
+  return valid(value) ? cpuMillis(value) : 0;
 }
 
 function memOf(value: unknown): number {
-  if (typeof value !== 'string' && typeof value !== 'number') return 0;
-  return parseQuantity(value) === undefined ? 0 : memoryBytes(value);
+  return valid(value) ? memoryBytes(value) : 0;
 }
 
 interface Figures {
@@ -25,26 +29,31 @@ interface Figures {
   memoryLimit: number;
 }
 
-function containerFigures(c: Container): Figures {
-  const requests = (c.resources?.requests ?? {}) as Record<string, unknown>;
-  const limits = (c.resources?.limits ?? {}) as Record<string, unknown>;
+function containerFigures(c: Plain): Figures {
+  const resources = obj(c.resources);
+  const requests = obj(resources.requests);
+  const limits = obj(resources.limits);
   // The API server defaults a missing request to the limit; a missing limit is unbounded, counted at the request.
   const cpu = cpuOf(requests.cpu ?? limits.cpu);
   const memory = memOf(requests.memory ?? limits.memory);
   return { cpu, memory, memoryLimit: limits.memory !== undefined ? memOf(limits.memory) : memory };
 }
 
+const containersOf = (spec: Plain, key: 'containers' | 'initContainers'): Plain[] => arr(spec[key]).map(obj);
+
 /** Containers that leave the scheduler guessing: no CPU or memory request, or no memory limit. */
-export function containerGaps(spec: PodSpec): ContainerGap[] {
+export function containerGaps(podSpec: unknown): ContainerGap[] {
+  const spec = obj(podSpec);
   const gaps: ContainerGap[] = [];
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-    const requests = (c.resources?.requests ?? {}) as Record<string, unknown>;
-    const limits = (c.resources?.limits ?? {}) as Record<string, unknown>;
+  for (const c of [...containersOf(spec, 'initContainers'), ...containersOf(spec, 'containers')]) {
+    const resources = obj(c.resources);
+    const requests = obj(resources.requests);
+    const limits = obj(resources.limits);
     const missing: ContainerGap['missing'][number][] = [];
     if (requests.cpu === undefined && limits.cpu === undefined) missing.push('cpu request');
     if (requests.memory === undefined && limits.memory === undefined) missing.push('memory request');
     if (limits.memory === undefined) missing.push('memory limit');
-    if (missing.length > 0) gaps.push({ container: c.name, missing });
+    if (missing.length > 0) gaps.push({ container: str(c.name) ?? '?', missing });
   }
   return gaps;
 }
@@ -54,12 +63,12 @@ export function containerGaps(spec: PodSpec): ContainerGap[] {
  * (FACTS.md: kubernetes.io manage-resources-containers, init-containers). Restartable (sidecar)
  * init containers run alongside the app containers, so they are added to the sum.
  */
-function effective(spec: PodSpec): Figures {
+function effective(spec: Plain): Figures {
   const sum: Figures = { cpu: 0, memory: 0, memoryLimit: 0 };
-  for (const c of spec.containers ?? []) add(sum, containerFigures(c));
+  for (const c of containersOf(spec, 'containers')) add(sum, containerFigures(c));
   const init: Figures = { cpu: 0, memory: 0, memoryLimit: 0 };
   const sidecars: Figures = { cpu: 0, memory: 0, memoryLimit: 0 };
-  for (const c of spec.initContainers ?? []) {
+  for (const c of containersOf(spec, 'initContainers')) {
     const f = containerFigures(c);
     if (c.restartPolicy === 'Always') {
       add(sidecars, f);
@@ -71,7 +80,7 @@ function effective(spec: PodSpec): Figures {
     init.memoryLimit = Math.max(init.memoryLimit, f.memoryLimit + sidecars.memoryLimit);
   }
   add(sum, sidecars);
-  const overhead = (spec.overhead ?? {}) as Record<string, unknown>;
+  const overhead = obj(spec.overhead);
   return {
     cpu: Math.max(sum.cpu, init.cpu) + cpuOf(overhead.cpu),
     memory: Math.max(sum.memory, init.memory) + memOf(overhead.memory),
@@ -85,37 +94,64 @@ function add(into: Figures, f: Figures): void {
   into.memoryLimit += f.memoryLimit;
 }
 
-function hostPorts(spec: PodSpec): string[] {
+function hostPorts(spec: Plain): string[] {
   const ports = new Set<string>();
-  for (const c of [...(spec.initContainers ?? []).filter((i) => i.restartPolicy === 'Always'), ...(spec.containers ?? [])]) {
-    for (const p of c.ports ?? []) {
-      const port = spec.hostNetwork ? (p.hostPort ?? p.containerPort) : p.hostPort;
-      if (port !== undefined && port > 0) ports.add(`${p.protocol ?? 'TCP'}/${port}`);
+  for (const c of [...containersOf(spec, 'initContainers').filter((i) => i.restartPolicy === 'Always'), ...containersOf(spec, 'containers')]) {
+    for (const p of arr(c.ports).map(obj)) {
+      const port = spec.hostNetwork === true ? (p.hostPort ?? p.containerPort) : p.hostPort;
+      if (typeof port === 'number' && port > 0) ports.add(`${str(p.protocol) ?? 'TCP'}/${port}`);
     }
   }
   return [...ports].sort();
 }
 
-/** Turns a pod template into the shape the scheduler simulation reads. */
-export function podShape(spec: PodSpec, namespace: string, labels: Readonly<Record<string, string>>): PodShape {
+function requirements(value: unknown): Requirement[] {
+  return arr(value)
+    .map(obj)
+    .filter((r) => typeof r.key === 'string' && typeof r.operator === 'string')
+    .map((r) => ({ key: r.key as string, operator: r.operator as string, values: arr(r.values).filter((v): v is string => typeof v === 'string') }));
+}
+
+function selector(value: unknown): LabelSelector {
+  const s = obj(value);
+  return { matchLabels: strings(s.matchLabels), matchExpressions: requirements(s.matchExpressions) };
+}
+
+function tolerations(value: unknown): Toleration[] {
+  return arr(value)
+    .map(obj)
+    .map((t) => ({
+      ...(str(t.key) !== undefined ? { key: str(t.key)! } : {}),
+      ...(t.operator === 'Exists' || t.operator === 'Equal' ? { operator: t.operator } : {}),
+      ...(str(t.value) !== undefined ? { value: str(t.value)! } : {}),
+      ...(str(t.effect) !== undefined ? { effect: str(t.effect)! } : {}),
+    }));
+}
+
+/** Turns a pod template's spec into the shape the scheduler simulation reads. */
+export function podShape(podSpec: unknown, namespace: string, labels: Readonly<Record<string, string>>): PodShape {
+  const spec = obj(podSpec);
   const f = effective(spec);
-  const affinity = spec.affinity;
-  const required = affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  const anti = (affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [])
-    .filter((t) => t.topologyKey === HOSTNAME && (t.namespaces === undefined || t.namespaces.length === 0 || t.namespaces.includes(namespace)))
-    .map((t) => (t.labelSelector ?? {}) as LabelSelector);
-  const spread = (spec.topologySpreadConstraints ?? [])
+  const affinity = obj(spec.affinity);
+  const nodeAffinity = obj(obj(affinity.nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution);
+  const terms = Array.isArray(nodeAffinity.nodeSelectorTerms) ? nodeAffinity.nodeSelectorTerms.map((t) => requirements(obj(t).matchExpressions)) : undefined;
+  const anti = arr(obj(affinity.podAntiAffinity).requiredDuringSchedulingIgnoredDuringExecution)
+    .map(obj)
+    .filter((t) => t.topologyKey === HOSTNAME && (arr(t.namespaces).length === 0 || arr(t.namespaces).includes(namespace)))
+    .map((t) => selector(t.labelSelector));
+  const spread = arr(spec.topologySpreadConstraints)
+    .map(obj)
     .filter((c) => c.topologyKey === HOSTNAME && c.whenUnsatisfiable === 'DoNotSchedule')
-    .map((c) => ({ maxSkew: c.maxSkew, selector: (c.labelSelector ?? {}) as LabelSelector }));
+    .map((c) => ({ maxSkew: typeof c.maxSkew === 'number' && c.maxSkew >= 1 ? Math.floor(c.maxSkew) : 1, selector: selector(c.labelSelector) }));
   return {
     namespace,
     labels,
     cpuMillis: f.cpu,
     memoryBytes: f.memory,
     memoryLimitBytes: f.memoryLimit,
-    tolerations: (spec.tolerations ?? []) as Toleration[],
-    nodeSelector: spec.nodeSelector ?? {},
-    ...(required ? { nodeAffinity: required.map((t) => (t.matchExpressions ?? []) as Requirement[]) } : {}),
+    tolerations: tolerations(spec.tolerations),
+    nodeSelector: strings(spec.nodeSelector),
+    ...(terms ? { nodeAffinity: terms } : {}),
     antiAffinity: anti,
     spread,
     hostPorts: hostPorts(spec),
@@ -158,16 +194,8 @@ export function requirementMatches(r: Requirement, labels: Readonly<Record<strin
  * Scheduling constraints a Helm chart's values commonly pass through to its pods (`nodeSelector`,
  * `tolerations`, `affinity`, `topologySpreadConstraints`), read like a pod spec's.
  */
-export function valuesConstraints(values: Readonly<Record<string, unknown>>, namespace: string): Pick<PodShape, 'tolerations' | 'nodeSelector' | 'antiAffinity' | 'spread'> & { nodeAffinity?: PodShape['nodeAffinity'] } {
-  const pick = <T>(key: string, ok: (v: unknown) => boolean): T | undefined => (ok(values[key]) ? (values[key] as T) : undefined);
-  const isObj = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const spec: PodSpec = {
-    containers: [],
-    ...(pick<PodSpec['nodeSelector']>('nodeSelector', isObj) ? { nodeSelector: values.nodeSelector as Record<string, string> } : {}),
-    ...(pick('tolerations', Array.isArray) ? { tolerations: values.tolerations as PodSpec['tolerations'] } : {}),
-    ...(pick('affinity', isObj) ? { affinity: values.affinity as PodSpec['affinity'] } : {}),
-    ...(pick('topologySpreadConstraints', Array.isArray) ? { topologySpreadConstraints: values.topologySpreadConstraints as PodSpec['topologySpreadConstraints'] } : {}),
-  };
-  const shape = podShape(spec, namespace, {});
+export function valuesConstraints(values: unknown, namespace: string): Pick<PodShape, 'tolerations' | 'nodeSelector' | 'antiAffinity' | 'spread'> & { nodeAffinity?: PodShape['nodeAffinity'] } {
+  const v = obj(values);
+  const shape = podShape({ nodeSelector: v.nodeSelector, tolerations: v.tolerations, affinity: v.affinity, topologySpreadConstraints: v.topologySpreadConstraints }, namespace, {});
   return { tolerations: shape.tolerations, nodeSelector: shape.nodeSelector, antiAffinity: shape.antiAffinity, spread: shape.spread, ...(shape.nodeAffinity ? { nodeAffinity: shape.nodeAffinity } : {}) };
 }

@@ -108,6 +108,9 @@ export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workl
   const sequence = order(nodes, workloads, options.order ?? 'memory');
   const steadyPods: Pod[] = [];
   const extraPods: Pod[] = [];
+  // No cluster holds more than nodes × max-pods: pods past that are unplaceable anyway, so the
+  // simulation stops creating them there (an absurd replica count must not exhaust memory).
+  const cap = nodes.reduce((a, n) => a + n.maxPods, 0) + 1;
   for (const w of sequence) {
     const workload = workloads[w]!;
     if (workload.perNode) {
@@ -115,8 +118,8 @@ export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workl
       nodes.forEach((_, n) => model.static[w]![n] === undefined && steadyPods.push(model.pod(w, n, n)));
       continue;
     }
-    for (let r = 0; r < workload.replicas; r++) steadyPods.push(model.pod(w, r));
-    for (let r = workload.replicas; r < workload.maxReplicas; r++) extraPods.push(model.pod(w, r));
+    for (let r = 0; r < Math.min(workload.replicas, cap); r++) steadyPods.push(model.pod(w, r));
+    for (let r = workload.replicas; r < Math.min(workload.maxReplicas, cap); r++) extraPods.push(model.pod(w, r));
   }
 
   const steady = new State(model);
@@ -171,7 +174,7 @@ export function simulate(nodes: readonly BudgetNode[], workloads: readonly Workl
       state.scoring = 'least';
       const unplaced: Unplaced[] = [];
       const surgePods: Pod[] = [];
-      for (let r = 0; r < workload.surge; r++) surgePods.push(model.pod(w, workload.replicas + r));
+      for (let r = 0; r < Math.min(workload.surge, cap); r++) surgePods.push(model.pod(w, workload.replicas + r));
       place(model, state, surgePods, unplaced);
       results.push({ name: `roll ${workload.name}`, kind: 'surge', target: workload.id, nodes: usage(model, state), unplaced, waiting: [] });
     }

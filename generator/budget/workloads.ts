@@ -1,7 +1,7 @@
-import type { PersistentVolumeClaim, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Finding } from '../findings.js';
 import type { ClusterSpecBody } from '../spec/types.js';
 import { memoryBytes, parseQuantity } from '../units/quantity.js';
+import { arr, obj, str, strings, type Plain } from './_shape.js';
 import { helmReleaseWorkloads } from './helm.js';
 import { containerGaps, podShape } from './pod.js';
 import type { ClaimDemand, Workload } from './types.js';
@@ -28,7 +28,8 @@ export interface Extraction {
 }
 
 function meta(o: Record<string, unknown>): Meta {
-  return (o.metadata ?? {}) as Meta;
+  const m = obj(o.metadata);
+  return { ...(str(m.name) !== undefined ? { name: str(m.name)! } : {}), ...(str(m.namespace) !== undefined ? { namespace: str(m.namespace)! } : {}), labels: strings(m.labels), annotations: strings(m.annotations) };
 }
 
 function finding(code: string, severity: Finding['severity'], message: string, input: BudgetInput | undefined, extra: Partial<Finding> = {}): Finding {
@@ -56,21 +57,22 @@ function storageModel(spec: ClusterSpecBody, inputs: readonly BudgetInput[]): { 
   return { local, ...(defaultClass ? { defaultClass } : {}) };
 }
 
-function claimOf(pvc: PersistentVolumeClaim, name: string, perReplica: boolean, storage: ReturnType<typeof storageModel>): ClaimDemand {
-  const size = pvc.spec?.resources?.requests?.storage;
-  const storageClass = pvc.spec?.storageClassName ?? storage.defaultClass ?? '';
-  return {
-    name,
-    perReplica,
-    bytes: size !== undefined && parseQuantity(size) !== undefined ? memoryBytes(size) : 0,
-    storageClass,
-    local: storage.local.has(storageClass),
-  };
+function claimOf(pvc: unknown, name: string, perReplica: boolean, storage: ReturnType<typeof storageModel>): ClaimDemand {
+  const spec = obj(obj(pvc).spec);
+  const size = obj(obj(spec.resources).requests).storage;
+  const storageClass = str(spec.storageClassName) ?? storage.defaultClass ?? '';
+  const parsed = typeof size === 'string' || typeof size === 'number' ? parseQuantity(size) : undefined;
+  return { name, perReplica, bytes: parsed !== undefined && Number.isFinite(parsed) && parsed >= 0 ? memoryBytes(size as string | number) : 0, storageClass, local: storage.local.has(storageClass) };
+}
+
+/** A replica count as Kubernetes reads it: a whole number ≥ 0, else the default. */
+export function count(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fallback;
 }
 
 /** The percentage or count form of maxSurge, against the replica count (default 25 %, rounded up — FACTS.md: HPA/rolling updates). */
 export function surgeOf(value: unknown, replicas: number): number {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') return count(value, 0);
   const pct = typeof value === 'string' && /^\d+%$/.test(value) ? Number(value.slice(0, -1)) : 25;
   return Math.ceil((replicas * pct) / 100);
 }
@@ -80,14 +82,15 @@ export function extractWorkloads(spec: ClusterSpecBody, inputs: readonly BudgetI
   const storage = storageModel(spec, inputs);
   const findings: Finding[] = [];
   const workloads: Workload[] = [];
-  const pvcs = new Map<string, PersistentVolumeClaim>();
+  const pvcs = new Map<string, unknown>();
   const hpas = new Map<string, { min: number; max: number }>();
   for (const { object } of inputs) {
     const m = meta(object);
-    if (object.kind === 'PersistentVolumeClaim') pvcs.set(`${m.namespace ?? ''}/${m.name ?? ''}`, object as PersistentVolumeClaim);
+    if (object.kind === 'PersistentVolumeClaim') pvcs.set(`${m.namespace ?? ''}/${m.name ?? ''}`, object);
     if (object.kind === 'HorizontalPodAutoscaler') {
-      const s = (object.spec ?? {}) as { scaleTargetRef?: { kind?: string; name?: string }; minReplicas?: number; maxReplicas?: number };
-      if (s.scaleTargetRef?.name) hpas.set(`${s.scaleTargetRef.kind ?? ''}/${m.namespace ?? ''}/${s.scaleTargetRef.name}`, { min: s.minReplicas ?? 1, max: s.maxReplicas ?? s.minReplicas ?? 1 });
+      const s = obj(object.spec);
+      const target = obj(s.scaleTargetRef);
+      if (typeof target.name === 'string') hpas.set(`${str(target.kind) ?? ''}/${m.namespace ?? ''}/${target.name}`, { min: count(s.minReplicas, 1), max: count(s.maxReplicas, count(s.minReplicas, 1)) });
     }
   }
 
@@ -96,8 +99,8 @@ export function extractWorkloads(spec: ClusterSpecBody, inputs: readonly BudgetI
     const m = meta(object);
     const namespace = m.namespace ?? 'default';
     const id = `${String(object.kind)}/${namespace}/${m.name ?? ''}`;
-    const s = (object.spec ?? {}) as Record<string, unknown>;
-    let template: PodTemplateSpec | undefined;
+    const s = obj(object.spec);
+    let template: Plain | undefined;
     let replicas = 1;
     let perNode = false;
     let surge = 0;
@@ -106,30 +109,30 @@ export function extractWorkloads(spec: ClusterSpecBody, inputs: readonly BudgetI
       case 'Deployment':
       case 'ReplicaSet':
       case 'StatefulSet': {
-        template = s.template as PodTemplateSpec | undefined;
-        replicas = typeof s.replicas === 'number' ? s.replicas : 1;
+        template = obj(s.template);
+        replicas = count(s.replicas, 1);
         if (object.kind === 'StatefulSet') {
-          for (const t of (s.volumeClaimTemplates ?? []) as PersistentVolumeClaim[]) claims.push(claimOf(t, t.metadata?.name ?? '', true, storage));
+          for (const t of arr(s.volumeClaimTemplates)) claims.push(claimOf(t, str(obj(obj(t).metadata).name) ?? '', true, storage));
         }
         break;
       }
       case 'DaemonSet':
-        template = s.template as PodTemplateSpec | undefined;
+        template = obj(s.template);
         perNode = true;
         break;
       case 'Job':
-        template = s.template as PodTemplateSpec | undefined;
+        template = obj(s.template);
         // A Job counts at its peak: `parallelism` pods at once (default 1).
-        replicas = typeof s.parallelism === 'number' ? s.parallelism : 1;
+        replicas = count(s.parallelism, 1);
         break;
       case 'CronJob': {
-        const job = ((s.jobTemplate ?? {}) as { spec?: Record<string, unknown> }).spec ?? {};
-        template = job.template as PodTemplateSpec | undefined;
-        replicas = typeof job.parallelism === 'number' ? job.parallelism : 1;
+        const job = obj(obj(s.jobTemplate).spec);
+        template = obj(job.template);
+        replicas = count(job.parallelism, 1);
         break;
       }
       case 'Pod':
-        template = { metadata: m, spec: object.spec as PodSpec };
+        template = { metadata: { labels: m.labels }, spec: object.spec };
         break;
       case 'HelmRelease': {
         const result = helmReleaseWorkloads(input);
@@ -140,20 +143,21 @@ export function extractWorkloads(spec: ClusterSpecBody, inputs: readonly BudgetI
       default:
         continue;
     }
-    if (!template?.spec) continue;
+    if (template === undefined || typeof template.spec !== 'object' || template.spec === null) continue;
+    const podSpec = obj(template.spec);
     const hpa = hpas.get(`${String(object.kind)}/${namespace}/${m.name ?? ''}`);
     const steady = hpa ? hpa.min : replicas;
     if (object.kind === 'Deployment') {
-      const strategy = (s.strategy ?? {}) as { type?: string; rollingUpdate?: { maxSurge?: unknown } };
-      surge = strategy.type === 'Recreate' ? 0 : surgeOf(strategy.rollingUpdate?.maxSurge, steady);
+      const strategy = obj(s.strategy);
+      surge = strategy.type === 'Recreate' ? 0 : surgeOf(obj(strategy.rollingUpdate).maxSurge, steady);
     }
-    for (const v of template.spec.volumes ?? []) {
-      const claimName = v.persistentVolumeClaim?.claimName;
+    for (const v of arr(podSpec.volumes)) {
+      const claimName = str(obj(obj(v).persistentVolumeClaim).claimName);
       if (!claimName) continue;
       const pvc = pvcs.get(`${namespace}/${claimName}`);
       claims.push(pvc ? claimOf(pvc, claimName, false, storage) : { name: claimName, perReplica: false, bytes: 0, storageClass: '', local: false });
     }
-    const gaps = containerGaps(template.spec);
+    const gaps = containerGaps(podSpec);
     if (gaps.length > 0) {
       findings.push(
         finding('W_BUDGET_NO_REQUESTS', 'warning', `${m.name ?? id}: ${gaps.map((g) => `container ${g.container} has no ${g.missing.join(', no ')}`).join('; ')} — the budget counts what is set (0 for a missing request) and the node cannot protect its neighbours from it`, input, {
@@ -168,7 +172,7 @@ export function extractWorkloads(spec: ClusterSpecBody, inputs: readonly BudgetI
       namespace,
       name: m.name ?? '',
       origin: 'manifest',
-      pod: podShape(template.spec, namespace, template.metadata?.labels ?? {}),
+      pod: podShape(podSpec, namespace, strings(obj(template.metadata).labels)),
       replicas: steady,
       maxReplicas: hpa ? Math.max(hpa.max, steady) : steady,
       perNode,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asInputs, budget } from '../../generator/budget/index.js';
+import { asInputs, budget, budgetCheck } from '../../generator/budget/index.js';
 import { deployment, makeSpec, type NodeInput } from './fixtures.js';
 
 interface W {
@@ -99,6 +99,28 @@ describe('budget properties', () => {
         expect(JSON.stringify(budget(specOf(nodes), asInputs(objs)))).toBe(JSON.stringify(a));
       }),
       { numRuns: 60, seed: 20261125 },
+    );
+  });
+});
+
+describe('budget on unchecked shapes', () => {
+  it('never throws, whatever the objects look like (kinds it reads, fields of any type)', () => {
+    const spec = makeSpec([{ memoryGiB: 8 }, { memoryGiB: 8 }]);
+    const anyValue = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.jsonValue(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }));
+    const quantity = fc.oneof(fc.constantFrom('100m', '-1', '1Gi', '1e3', 'x', '', '-5Mi'), fc.integer(), anyValue);
+    const container = fc.record({ name: fc.oneof(fc.string(), anyValue), resources: fc.oneof(anyValue, fc.record({ requests: fc.oneof(anyValue, fc.record({ cpu: quantity, memory: quantity })), limits: fc.oneof(anyValue, fc.record({ memory: quantity })) })), ports: fc.oneof(anyValue, fc.array(fc.record({ containerPort: anyValue, hostPort: anyValue }), { maxLength: 2 })) }, { requiredKeys: [] });
+    const podSpec = fc.record({ containers: fc.oneof(anyValue, fc.array(container, { maxLength: 2 })), initContainers: fc.oneof(anyValue, fc.array(container, { maxLength: 2 })), tolerations: anyValue, nodeSelector: anyValue, affinity: anyValue, topologySpreadConstraints: anyValue, volumes: anyValue, overhead: anyValue, hostNetwork: anyValue }, { requiredKeys: [] });
+    const object = fc.record({
+      kind: fc.constantFrom('Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod', 'ReplicaSet', 'HelmRelease', 'HorizontalPodAutoscaler', 'PersistentVolumeClaim', 'StorageClass', 'Service', 'HelmChartConfig', 'FluxInstance'),
+      metadata: fc.oneof(anyValue, fc.record({ name: anyValue, namespace: anyValue, labels: anyValue, annotations: fc.oneof(anyValue, fc.record({ 'pi-gitops.dev/footprint': fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))) })) }, { requiredKeys: [] })),
+      spec: fc.oneof(anyValue, fc.record({ replicas: anyValue, template: fc.oneof(anyValue, fc.record({ metadata: anyValue, spec: fc.oneof(anyValue, podSpec) }, { requiredKeys: [] })), values: anyValue, valuesContent: fc.oneof(fc.string(), anyValue), components: anyValue, type: fc.constantFrom('LoadBalancer', 'ClusterIP'), ports: anyValue, scaleTargetRef: anyValue, minReplicas: anyValue, maxReplicas: anyValue, volumeClaimTemplates: anyValue, jobTemplate: anyValue, strategy: anyValue, parallelism: anyValue, resources: anyValue }, { requiredKeys: [] })),
+    }, { requiredKeys: ['kind'] });
+    fc.assert(
+      fc.property(fc.array(object, { maxLength: 6 }), (objects) => {
+        const check = budgetCheck(spec);
+        expect(() => check(objects.map((o) => ({ object: o as Record<string, unknown>, fluxPath: 'x' })))).not.toThrow();
+      }),
+      { numRuns: Number(process.env.BUDGET_FUZZ_RUNS ?? 300), ...(process.env.BUDGET_FUZZ_RUNS ? {} : { seed: 20261125 }) },
     );
   });
 });
