@@ -78,9 +78,12 @@ export function analyse(spec: ClusterSpecBody, nodes: readonly BudgetNode[], wor
     const shape = w ? `${formatMemory(w.pod.memoryBytes)}/${formatCpu(w.pod.cpuMillis)}` : '?';
     const first = (hard[0] ?? list[0])!;
     const total = first.scenario.kind === 'hpa-max' ? w?.maxReplicas : first.scenario.kind === 'surge' ? w?.surge : w?.replicas;
-    const count = w?.perNode ? `${first.pods.length} DaemonSet pod(s)` : `${first.pods.length} of ${total ?? '?'} pods`;
+    // The simulation creates at most nodes × max-pods + 1 pods per workload; the rest are unplaceable too.
+    const cap = nodes.reduce((a, x) => a + x.maxPods, 0) + 1;
+    const unplacedCount = total !== undefined && total > cap ? total - (cap - first.pods.length) : first.pods.length;
+    const count = w?.perNode ? `${first.pods.length} DaemonSet pod(s)` : `${unplacedCount} of ${total ?? '?'} pods`;
     const also = (hard.length > 0 ? hard : list).slice(1).map((f) => f.scenario.name);
-    const n = first.pods.length;
+    const n = unplacedCount;
     const head = `${name}: ${w?.perNode ? 'one pod per node' : `${w?.replicas ?? '?'}${w && w.maxReplicas > w.replicas ? `–${w.maxReplicas}` : ''}`} × ${shape} requested; ${scenarioPhrase(first.scenario)}, ${count} cannot be placed — ${describeRejections(first.pods[0]!)}`;
     const hint = w ? `lower the request (${shape}), the replicas (${w.maxReplicas}), or add a node: the ${n} unplaced pod(s) need ${formatMemory(n * w.pod.memoryBytes)} memory and ${formatCpu(n * w.pod.cpuMillis)} CPU more` : 'lower the request, the replicas, or add a node';
     findings.push({

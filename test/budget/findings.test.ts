@@ -80,6 +80,15 @@ describe('budget findings', () => {
     expect(unplaced[0]!.rejections[0]!.detail).toBe('Too many pods (110 max)');
   });
 
+  it('handles an absurd replica count without building billions of pods', () => {
+    const spec = makeSpec([{ memoryGiB: 8 }, { memoryGiB: 8 }], { ...lean, budget: { nodeLossesTolerated: 0 } });
+    const huge = deployment('huge', 'iot', r('1m', '1Mi'), 2_147_483_647);
+    const report = budget(spec, asInputs([huge]), { surge: false });
+    const f = report.findings.find((x) => x.code === 'E_BUDGET_UNPLACEABLE')!;
+    // Two nodes hold 220 pods at most; five are Flux, so 215 replicas land and 2,147,483,432 cannot (the simulation stops at 221 pods).
+    expect(f.message).toMatch(/^huge: 2147483647 × 1Mi\/1m requested; in steady state, 2147483432 of 2147483647 pods cannot be placed — /);
+  });
+
   it('does not model a platform component twice when the repository installs it', () => {
     const spec = makeSpec([{ memoryGiB: 8 }]);
     const release = { kind: 'HelmRelease', metadata: { name: 'flux-operator', namespace: 'flux-system' }, spec: { values: { resources: { requests: { cpu: '100m', memory: '64Mi' } } } } };
