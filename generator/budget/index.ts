@@ -72,9 +72,16 @@ const ORDERS: readonly PlacementOrder[] = ['memory', 'cpu', 'dominant'];
 function search(body: ClusterSpec['spec'], nodes: readonly BudgetNode[], workloads: readonly Workload[], options: BudgetOptions, loc: SpecLocation | undefined): { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement'] } {
   const base = { nodeLosses: body.budget.nodeLossesTolerated, surge: options.surge ?? true };
   let fallback: { scenarios: ScenarioResult[]; findings: Finding[]; placement: BudgetReport['placement']; errors: number } | undefined;
-  for (const steadyPercent of [body.budget.headroomPercent, 100]) {
-    for (const scoring of ['least', 'most'] as const) {
-      for (const order of ORDERS) {
+  // When the steady pods alone (DaemonSets left out, so this is a lower bound) outnumber the pod slots
+  // or out-request the cluster, no placement exists: only the kube-scheduler-like attempt is run.
+  const sum = (f: (w: Workload) => number): number => workloads.reduce((a, w) => a + (w.perNode ? 0 : w.replicas * f(w)), 0);
+  const hopeless =
+    sum(() => 1) > nodes.reduce((a, n) => a + n.maxPods, 0) ||
+    sum((w) => w.pod.cpuMillis) > nodes.reduce((a, n) => a + n.allocatable.cpuMillis, 0) ||
+    sum((w) => w.pod.memoryBytes) > nodes.reduce((a, n) => a + n.allocatable.memoryBytes, 0);
+  for (const steadyPercent of hopeless ? [100] : [body.budget.headroomPercent, 100]) {
+    for (const scoring of hopeless ? (['least'] as const) : (['least', 'most'] as const)) {
+      for (const order of hopeless ? (['memory'] as const) : ORDERS) {
         const scenarios = simulate(nodes, workloads, { ...base, order, scoring, steadyFraction: steadyPercent / 100 });
         const findings = analyse(body, nodes, workloads, scenarios, loc);
         const attempt = { scenarios, findings, placement: { order, scoring, steadyPercent } };
