@@ -4,7 +4,7 @@ import { asInputs, budget, formatBudgetMarkdown, formatBudgetText, type BudgetRe
 import { loadSpec } from '../../generator/spec/load.js';
 import type { LoadedSpec } from '../../generator/spec/types.js';
 import { MiB } from '../../generator/units/quantity.js';
-import { example, makeSpec, syntheticObjects } from './fixtures.js';
+import { example, oldSetupOnSix4GbPis, syntheticObjects } from './fixtures.js';
 
 const run = (spec: LoadedSpec): BudgetReport => budget(spec, asInputs(syntheticObjects(spec.cluster.spec)));
 const steadyMemory = (r: BudgetReport): number => r.scenarios[0]!.nodes.reduce((a, u) => a + u.memoryBytes, 0) / MiB;
@@ -52,21 +52,7 @@ describe('the example clusters, on objects shaped like the rendered tree', () =>
   });
 
   it('six 4 GB Pis with the old setup do not fit: 14,908 MiB requested of 17,588 MiB (85 %), and a lost 4 GB node leaves too little', () => {
-    const res = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: '1', memory } });
-    const svc = (memory: string, extra: object) => ({ type: 'service', image: 'ghcr.io/example/x', version: '1.0.0', port: 8080, resources: res('200m', memory), ...extra });
-    const spec = makeSpec(Array.from({ length: 6 }, () => ({ memoryGiB: 4 as const })), {
-      apps: {
-        influxdb: { type: 'influxdb', version: '2.7.12', resources: res('250m', '2Gi'), persistence: { sizeGiB: 50 } },
-        'data-ingestion': svc('1Gi', { replicas: 2 }),
-        'api-service': svc('1Gi', { replicas: 2 }),
-        'device-management': svc('512Mi', { replicas: 2 }),
-        analytics: svc('1Gi', { autoscale: { min: 1, max: 3, targetCPU: 75 } }),
-        postgresql: { type: 'postgresql', version: '17.6', resources: res('250m', '1Gi'), persistence: { sizeGiB: 20 } },
-        redis: { type: 'redis', version: '7.4.6', resources: res('100m', '512Mi'), persistence: { sizeGiB: 5 } },
-        mosquitto: { type: 'mosquitto', version: '2.0.22', resources: res('50m', '256Mi'), persistence: { sizeGiB: 2 } },
-      },
-      monitoring: { enabled: true, resources: { prometheus: res('200m', '2Gi'), grafana: res('50m', '512Mi'), loki: res('100m', '1Gi') } },
-    });
+    const spec = oldSetupOnSix4GbPis();
     const report = run(spec);
     // Allocatable: one server 1,848 MiB + five agents 3,148 MiB = 17,588 MiB.
     expect(report.nodes.reduce((a, n) => a + n.allocatable.memoryBytes, 0) / MiB).toBe(17588);

@@ -132,3 +132,22 @@ export function syntheticObjects(spec: ClusterSpecBody): Obj[] {
   });
   return out;
 }
+
+/** Six 4 GB Pis carrying the old setup's sizes. */
+export function oldSetupOnSix4GbPis(): LoadedSpec {
+  const res = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: '1', memory } });
+  const svc = (memory: string, extra: object) => ({ type: 'service', image: 'ghcr.io/example/x', version: '1.0.0', port: 8080, resources: res('200m', memory), ...extra });
+  return makeSpec(Array.from({ length: 6 }, () => ({ memoryGiB: 4 as const })), {
+    apps: {
+      influxdb: { type: 'influxdb', version: '2.7.12', resources: res('250m', '2Gi'), persistence: { sizeGiB: 50 } },
+      'data-ingestion': svc('1Gi', { replicas: 2 }),
+      'api-service': svc('1Gi', { replicas: 2 }),
+      'device-management': svc('512Mi', { replicas: 2 }),
+      analytics: svc('1Gi', { autoscale: { min: 1, max: 3, targetCPU: 75 } }),
+      postgresql: { type: 'postgresql', version: '17.6', resources: res('250m', '1Gi'), persistence: { sizeGiB: 20 } },
+      redis: { type: 'redis', version: '7.4.6', resources: res('100m', '512Mi'), persistence: { sizeGiB: 5 } },
+      mosquitto: { type: 'mosquitto', version: '2.0.22', resources: res('50m', '256Mi'), persistence: { sizeGiB: 2 } },
+    },
+    monitoring: { enabled: true, resources: { prometheus: res('200m', '2Gi'), grafana: res('50m', '512Mi'), loki: res('100m', '1Gi') } },
+  });
+}
