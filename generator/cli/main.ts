@@ -7,6 +7,7 @@ type Command = { run(ctx: CliContext, argv: readonly string[]): Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   generate: () => import('./commands/generate.js'),
   validate: () => import('./commands/validate.js'),
+  budget: () => import('./commands/budget.js'),
 };
 
 const usage = (): string => `Usage: pi-gitops <command> [options]

@@ -1,4 +1,5 @@
 import type { LoadedSpec } from '../spec/types.js';
+import { budgetCheck } from '../budget/index.js';
 import { createSchemaCheck } from './schemas/index.js';
 import type { ObjectCheck } from './types.js';
 
@@ -24,6 +25,7 @@ export interface ObjectChecks {
 /** The schemas and budget stages. A stage left out runs as "not wired" and says so in an info finding; it never passes silently. */
 export const wiredObjectChecks: ObjectChecks = {
   schemas: { forCluster: (c) => createSchemaCheck(c.spec ? { kubernetesVersion: c.spec.cluster.spec.k3s.version } : {}) },
+  budget: { forCluster: (c) => (c.spec ? budgetCheck(c.spec) : undefined) },
 };
 
 export function resolveCheck(check: StageCheck, context: ClusterContext): ObjectCheck | undefined {
