@@ -89,11 +89,11 @@ describe('pi-gitops budget (end to end on a temporary copy of the repository)', 
     expect((await cli(root, 'budget', '--format', 'xml')).code).toBe(2);
   });
 
-  it('exits 1 naming the shortfall when api-service runs 100 fixed replicas instead of its autoscaler', async () => {
-    // 40 replicas (40 × 256Mi/200m = 10Gi and 8 CPU) still fit six 16 GB Pis; 100 (20 CPU of 22.6) do not.
+  it('exits 1 naming the shortfall when api-service runs 40 fixed replicas instead of its autoscaler', async () => {
+    // 40 × 512Mi/500m = 20 CPU, next to ~3.5 CPU of platform, data and monitoring pods: more than six Pis' 22.6 allocatable.
     const file = join(root, 'clusters/pi5-lab/cluster.yaml');
     const text = await readFile(file, 'utf8');
-    const changed = text.replace(/(api-service:[\s\S]*?)autoscale: \{ min: 2, max: 4, targetCPU: 70 \}/, '$1replicas: 100');
+    const changed = text.replace(/(api-service:[\s\S]*?)autoscale: \{ min: 2, max: 4, targetCPU: 70 \}/, '$1replicas: 40');
     expect(changed).not.toBe(text);
     await writeFile(file, changed);
     expect((await cli(root, 'generate')).code).toBe(0);
@@ -103,8 +103,8 @@ describe('pi-gitops budget (end to end on a temporary copy of the repository)', 
     }
     const { code, out } = await cli(root, 'budget', '--cluster', 'pi5-lab');
     expect(out).toMatch(/^budget pi5-lab: DOES NOT FIT/);
-    expect(out).toMatch(/error E_BUDGET_UNPLACEABLE: Deployment\/iot\/api-service: api-service: 100 × 256Mi\/200m requested; .* cannot be placed — .*short/);
-    expect(out).toContain('hint: lower the request (256Mi/200m), the replicas (100), or add a node');
+    expect(out).toMatch(/error E_BUDGET_UNPLACEABLE: Deployment\/iot\/api-service: api-service: 40 × 512Mi\/500m requested; .* cannot be placed — .*short/);
+    expect(out).toContain('hint: lower the request (512Mi/500m), the replicas (40), or add a node');
     expect(code).toBe(1);
   });
 });
