@@ -6,6 +6,7 @@ type Command = { run(ctx: CliContext, argv: readonly string[]): Promise<number>;
 /** Commands load lazily so `pi-gitops --version` does not pay for ajv or kustomize plumbing. */
 const commands: Record<string, () => Promise<Command>> = {
   generate: () => import('./commands/generate.js'),
+  init: () => import('./commands/init.js'),
 };
 
 const usage = (): string => `Usage: pi-gitops <command> [options]
