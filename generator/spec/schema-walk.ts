@@ -11,6 +11,14 @@ export interface Field {
   readonly required: boolean;
   /** The property's schema with its `$ref` merged in (the property's own keywords win). */
   readonly schema: JsonSchema;
+  /** The property's schema as written (with its `$ref`, if any). */
+  readonly raw: JsonSchema;
+}
+
+/** `resources` for a schema that is `{ $ref: '#/$defs/resources', ... }`. */
+export function refName(schema: unknown): string | undefined {
+  const ref = (schema as JsonSchema | undefined)?.$ref;
+  return typeof ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(ref)?.[1] : undefined;
 }
 
 /** Merges a `$ref` (only local `#/$defs/...` refs occur) into the schema that points at it. */
@@ -32,7 +40,7 @@ export function resolveRef(root: JsonSchema, schema: JsonSchema): JsonSchema {
 export function fieldsOf(root: JsonSchema, schema: JsonSchema): Field[] {
   const resolved = resolveRef(root, schema);
   const required = new Set(Array.isArray(resolved.required) ? (resolved.required as string[]) : []);
-  return Object.entries(resolved.properties ?? {}).map(([name, child]) => ({ name, required: required.has(name), schema: resolveRef(root, child) }));
+  return Object.entries(resolved.properties ?? {}).map(([name, child]) => ({ name, required: required.has(name), schema: resolveRef(root, child), raw: child }));
 }
 
 /** Schema of the values of a map (`additionalProperties: {...}`), e.g. spec.apps.<name>. */
@@ -64,7 +72,9 @@ export function typeOf(root: JsonSchema, schema: JsonSchema): string {
     const values = mapValues(root, schema)!;
     return `map of ${isObjectSchema(values) ? 'objects' : typeOf(root, values)}`;
   }
-  const range = schema.minimum !== undefined || schema.maximum !== undefined ? ` ${schema.minimum ?? ''}–${schema.maximum ?? ''}` : '';
+  const min = schema.minimum as number | undefined;
+  const max = schema.maximum as number | undefined;
+  const range = min !== undefined && max !== undefined ? ` ${min}–${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
   const format = typeof schema.format === 'string' ? ` (${schema.format})` : '';
   return `${type}${format}${range}`;
 }
