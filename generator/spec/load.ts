@@ -1,5 +1,5 @@
 import type { Finding } from '../findings.js';
-import { checkSchema } from './schema.js';
+import { checkSchema, type Locate } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import type { ClusterSpec, LoadedSpec } from './types.js';
 import { locateIn, parseYamlSource } from './yaml-source.js';
@@ -14,14 +14,18 @@ export interface SpecResult {
 export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const parsed = parseYamlSource(file, bytes, { stage: 'spec', codePrefix: 'E_SPEC' });
   if (parsed.findings.length > 0) return { findings: parsed.findings };
-  if (parsed.documents.length !== 1) {
+  const document = parsed.documents[0];
+  if (document === undefined || (document.contents === null && parsed.documents.length === 1)) {
+    return { findings: [{ stage: 'spec', code: 'E_SPEC_EMPTY', severity: 'error', file, position: { line: 1, column: 1 }, message: 'the file holds no cluster spec', hint: 'start from `pi-gitops init NAME`' }] };
+  }
+  if (parsed.documents.length > 1) {
+    const second = parsed.lineCounter.linePos(parsed.documents[1]!.range[0]);
     return {
-      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: 1, column: 1 }, message: `a cluster spec is one YAML document; found ${parsed.documents.length}`, hint: 'remove the extra --- separators' }],
+      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: second.line, column: second.col }, message: `a cluster spec is one YAML document; found ${parsed.documents.length}`, expected: '1 document', found: `${parsed.documents.length} documents`, hint: 'remove the --- separator and what follows it, or put each cluster in its own clusters/<name>/cluster.yaml' }],
     };
   }
-  const document = parsed.documents[0]!;
   const value = parsed.values[0];
-  const locate = (path: readonly (string | number)[], options?: { readonly key?: boolean }) => locateIn(document, parsed.lineCounter, path, options);
+  const locate: Locate = (path, options) => locateIn(document, parsed.lineCounter, path, options);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       findings: [{ stage: 'spec', code: 'E_SPEC_SCHEMA', severity: 'error', file, position: { line: 1, column: 1 }, message: 'a cluster spec is a mapping with apiVersion, kind, metadata and spec', hint: 'start from `pi-gitops init NAME`' }],

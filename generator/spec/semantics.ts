@@ -2,7 +2,8 @@ import type { Finding } from '../findings.js';
 import { formatPath } from '../findings.js';
 import { cpuMillis, memoryBytes, parseQuantity } from '../units/quantity.js';
 import type { Locate } from './schema.js';
-import type { AppSpec, ClusterSpec } from './types.js';
+import type { AppSpec, ClusterSpec, SourcePosition } from './types.js';
+import { closest } from './suggest.js';
 
 /** Data services run as single-replica StatefulSets with their own volume. */
 export const statefulTypes = new Set(['influxdb', 'postgresql', 'redis', 'mosquitto']);
@@ -13,8 +14,11 @@ export const statefulTypes = new Set(['influxdb', 'postgresql', 'redis', 'mosqui
  */
 export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate): Finding[] {
   const findings: Finding[] = [];
-  const add = (code: string, path: (string | number)[], message: string, hint: string, extra: Partial<Finding> = {}): void => {
-    findings.push({ stage: 'spec', code, severity: 'error', file, path: formatPath(path), position: locate(path), message, hint, ...extra });
+  // A finding about a field the file does not contain (left to its default, or missing) points at
+  // the nearest enclosing key that is there; `at` overrides where a key reads better than its value.
+  const add = (code: string, path: (string | number)[], message: string, hint: string, extra: Partial<Finding> & { at?: (string | number)[] } = {}): void => {
+    const { at, ...rest } = extra;
+    findings.push({ stage: 'spec', code, severity: 'error', file, path: formatPath(path), position: at ? locate(at, { key: true }) : nearest(locate, path), message, hint, ...rest });
   };
   const body = spec.spec;
 
@@ -33,9 +37,14 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
       else add('E_SPEC_DUPLICATE_NODE', ['spec', 'nodes', index, field], `${value} is used by nodes[${first}] and nodes[${index}]`, `give each node its own ${field}`);
     });
   }
-  const servers = body.nodes.filter((node) => node.role === 'server').length;
-  if (servers === 0) add('E_SPEC_NO_SERVER', ['spec', 'nodes'], 'no node has role server', 'set role: server on one node (or three for HA)');
-  else if (servers % 2 === 0) add('E_SPEC_SERVER_COUNT', ['spec', 'nodes'], `${servers} servers: embedded etcd needs an odd number for quorum`, `use ${servers - 1} or ${servers + 1} servers`);
+  const serverNames = body.nodes.filter((node) => node.role === 'server').map((node) => node.name);
+  const servers = serverNames.length;
+  const nodesKey = { at: ['spec', 'nodes'] };
+  if (servers === 0) add('E_SPEC_NO_SERVER', ['spec', 'nodes'], 'no node has role server', 'set role: server on one node (or three for HA)', { ...nodesKey, expected: 'at least 1 server', found: '0 servers' });
+  else if (servers % 2 === 0) {
+    // K3s embedded etcd HA needs an odd number of servers (FACTS.md, k3s-io/docs datastore/ha.md).
+    add('E_SPEC_SERVER_COUNT', ['spec', 'nodes'], `${servers} servers (${serverNames.join(', ')}): embedded etcd needs an odd number for quorum`, `use ${servers - 1} or ${servers + 1} servers`, { ...nodesKey, expected: 'an odd number of servers', found: String(servers) });
+  }
   body.nodes.forEach((node, index) => {
     if (node.storage.mountPath === '/' || node.storage.mountPath.endsWith('/')) {
       add('E_SPEC_MOUNT_PATH', ['spec', 'nodes', index, 'storage', 'mountPath'], `mount path "${node.storage.mountPath}" must be an absolute folder without a trailing slash, not /`, 'for example /mnt/ssd');
@@ -44,9 +53,9 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
 
   // Platform consistency.
   const tls = body.platform.tls;
-  if (tls.mode === 'acme' && !tls.acmeEmail) add('E_SPEC_ACME_EMAIL', ['spec', 'platform', 'tls'], 'TLS mode acme needs acmeEmail', 'add acmeEmail: you@example.com');
+  if (tls.mode === 'acme' && !tls.acmeEmail) add('E_SPEC_ACME_EMAIL', ['spec', 'platform', 'tls', 'acmeEmail'], 'TLS mode acme needs acmeEmail (Let\'s Encrypt\'s contact for expiry notices)', 'add acmeEmail: you@example.com');
   if (body.platform.secrets.mode === 'sops' && body.platform.secrets.ageRecipients.length === 0) {
-    add('E_SPEC_SOPS_RECIPIENTS', ['spec', 'platform', 'secrets'], 'secrets mode sops needs at least one age recipient', 'add ageRecipients: [age1...] (age-keygen -y key.txt prints it)');
+    add('E_SPEC_SOPS_RECIPIENTS', ['spec', 'platform', 'secrets', 'ageRecipients'], 'secrets mode sops needs at least one age recipient', 'add ageRecipients: [age1...] (age-keygen -y key.txt prints it)', { expected: 'at least 1 age public key', found: 'none' });
   }
 
   // Apps.
@@ -59,7 +68,9 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
     app.dependsOn.forEach((target, index) => {
       if (target === name) add('E_SPEC_DEPENDS_SELF', at('dependsOn', index), `${name} depends on itself`, 'remove it from dependsOn');
       else if (!(target in body.apps)) {
-        add('E_SPEC_DEPENDS_UNKNOWN', at('dependsOn', index), `${name} depends on "${target}", which is not an app of this cluster`, `define spec.apps.${target} or remove it; apps: ${names.join(', ')}`, { found: target });
+        const suggestion = closest(target, names.filter((other) => other !== name));
+        const hint = suggestion ? `did you mean \`${suggestion}\`?` : `define spec.apps.${target} or remove it; apps: ${names.join(', ')}`;
+        add('E_SPEC_DEPENDS_UNKNOWN', at('dependsOn', index), `${name} depends on "${target}", which is not an app of this cluster`, hint, { expected: `one of ${names.join(', ')}`, found: target });
       }
     });
     if (app.ingress) {
@@ -82,13 +93,24 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
   return findings;
 }
 
-type Add = (code: string, path: (string | number)[], message: string, hint: string, extra?: Partial<Finding>) => void;
+type Add = (code: string, path: (string | number)[], message: string, hint: string, extra?: Partial<Finding> & { at?: (string | number)[] }) => void;
+
+/** The field's own position if the file has it, else the key of its nearest ancestor that it has. */
+function nearest(locate: Locate, path: readonly (string | number)[]): SourcePosition | undefined {
+  const exact = locate(path, { exact: true });
+  if (exact) return exact;
+  for (let length = path.length - 1; length > 0; length--) {
+    const parent = locate(path.slice(0, length), { exact: true, key: true });
+    if (parent) return parent;
+  }
+  return locate([]);
+}
 
 function checkApp(name: string, app: AppSpec, at: (...rest: (string | number)[]) => (string | number)[], add: Add): void {
-  if (app.type === 'service' && !app.image) add('E_SPEC_IMAGE_REQUIRED', at('image'), `${name} is a service and needs an image`, 'add image: ghcr.io/you/' + name);
+  if (app.type === 'service' && !app.image) add('E_SPEC_IMAGE_REQUIRED', at('image'), `${name} is a service and needs an image`, 'add image: ghcr.io/you/' + name, { at: at() });
   if (statefulTypes.has(app.type)) {
     if ((app.replicas ?? 1) > 1 || app.autoscale) add('E_SPEC_STATEFUL_REPLICAS', at(app.autoscale ? 'autoscale' : 'replicas'), `${name} (${app.type}) runs as a single instance`, 'remove replicas/autoscale; clustering data services is not supported');
-    if (!app.persistence) add('E_SPEC_PERSISTENCE_REQUIRED', at(), `${name} (${app.type}) keeps data and needs persistence`, 'add persistence: { sizeGiB: 10 }');
+    if (!app.persistence) add('E_SPEC_PERSISTENCE_REQUIRED', at('persistence'), `${name} (${app.type}) keeps data and needs persistence`, 'add persistence: { sizeGiB: 10 }', { at: at() });
     if (app.ingress) add('E_SPEC_INGRESS_STATEFUL', at('ingress'), `${name} (${app.type}) cannot be exposed through HTTP ingress`, 'remove ingress');
   }
   if (app.replicas !== undefined && app.autoscale) add('E_SPEC_REPLICAS_AND_AUTOSCALE', at('replicas'), `${name} sets both replicas and autoscale`, 'keep one: autoscale.min is the steady replica count');
