@@ -1,6 +1,47 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader (see README "Why tsx" for the start-up measurement).
-import { register } from 'tsx/esm/api';
+// Start-up, measured with hyperfine (-N, 3 warm-ups, 20 runs each; Node 20.20 on 2 shared vCPUs at load
+// 11-14, so the CPU (user) times, which the load disturbs least, are the figures to compare):
+//   pi-gitops --version          via tsx 738 ms wall / 249 ms user    compiled 321 ms wall /  68 ms user  (3.7x less CPU)
+//   pi-gitops generate --check   via tsx 2.08 s wall / 695 ms user    compiled 1.79 s wall / 463 ms user  (1.5x less CPU)
+// (compiled = this file running dist/, stale-check included; `node dist/cli/bin.js --version` alone: 73 ms user.)
+// So the bin runs the compiled JavaScript in dist/, built by `npm run build` (which `npm ci` runs as `prepare`).
+// Where a TypeScript source under generator/ is newer than that build, or there is no build, it runs the
+// sources through tsx instead, so an edit is never hidden behind a stale dist/.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../generator/cli/bin.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = mtime(`${root}dist/cli/bin.js`);
+
+if (built !== undefined && newestSource(`${root}generator`) <= built) {
+  await import('../dist/cli/bin.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../generator/cli/bin.ts');
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Newest modification time of the .ts files under dir (0 when there are none, as in a published package). */
+function newestSource(dir) {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return newest;
+  }
+  for (const entry of entries) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, mtime(path) ?? 0);
+  }
+  return newest;
+}
