@@ -70,7 +70,7 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
       else if (!(target in body.apps)) {
         const suggestion = closest(target, names.filter((other) => other !== name));
         const hint = suggestion ? `did you mean \`${suggestion}\`?` : `define spec.apps.${target} or remove it; apps: ${names.join(', ')}`;
-        add('E_SPEC_DEPENDS_UNKNOWN', at('dependsOn', index), `${name} depends on "${target}", which is not an app of this cluster`, hint, { expected: `one of ${names.join(', ')}`, found: target });
+        add('E_SPEC_DEPENDS_UNKNOWN', at('dependsOn', index), `${name} depends on "${target}", which is not an app of this cluster`, hint, { expected: `one of ${names.filter((other) => other !== name).join(', ')}`, found: target });
       }
     });
     if (app.ingress) {
