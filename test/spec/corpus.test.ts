@@ -46,6 +46,17 @@ describe('invalid spec corpus', () => {
   });
 });
 
+describe('line endings and byte-order mark', () => {
+  it('reports the same findings at the same line:col for CRLF files with a UTF-8 BOM', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const c of invalid) {
+      const crlf = Buffer.concat([bom, Buffer.from(c.bytes.toString('latin1').replace(/\n/g, '\r\n'), 'latin1')]);
+      const where = (bytes: Buffer): string[] => loadSpec(c.file, bytes).findings.map((f) => `${f.code} ${f.path ?? '-'} ${f.position?.line}:${f.position?.column}`);
+      expect(where(crlf), c.name).toEqual(where(c.bytes));
+    }
+  });
+});
+
 describe('valid spec corpus', () => {
   for (const c of valid) {
     it(`${c.name}: loads without findings and renders`, () => {
