@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Finding } from '../findings.js';
 import { formatPath } from '../findings.js';
 import type { SourcePosition } from './types.js';
 import { closest } from './suggest.js';
+import { loadValidator } from './validator.js';
 import type { LocateOptions } from './yaml-source.js';
 
 const require = createRequire(import.meta.url);
@@ -16,15 +16,10 @@ export interface JsonSchema {
   readonly properties?: Readonly<Record<string, JsonSchema>>;
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    compiled = ajv.compile(clusterSchema);
-  }
+  compiled ??= loadValidator(clusterSchema).validate;
   return compiled;
 }
 
@@ -34,8 +29,7 @@ export type Locate = (path: readonly (string | number)[], options?: LocateOption
  * Validates (and fills defaults into) a parsed spec. Every finding names the field path, what was
  * expected and found, and a hint; a misspelt key gets a "did you mean".
  */
-export function checkSchema(file: string, value: unknown, locate: Locate): Finding[] {
-  const validate = validator();
+export function checkSchema(file: string, value: unknown, locate: Locate, validate: ValidateFunction = validator()): Finding[] {
   if (validate(value)) return [];
   const findings: (Finding & { suggestion?: string })[] = [];
   const seen = new Set<string>();
