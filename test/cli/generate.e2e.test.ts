@@ -91,6 +91,27 @@ describe('pi-gitops generate on a temporary repository', () => {
     expect((await cli(root, ['generate', '--check'])).code).toBe(0);
   });
 
+  it('leaves every file byte-identical when staging a new file fails', async () => {
+    const root = repo();
+    await cli(root, ['generate']);
+    edit(root, LAB, (t) => t.replace('branch: main', 'branch: release').replace('  monitoring:\n    enabled: true', '  monitoring:\n    enabled: false'));
+    const changes = (await plan(root, renderRepository((await loadSpecs(root)).specs))).changes;
+    const before = contents(root);
+    for (let failAt = 1; failAt <= changes.filter((c) => c.file).length; failAt++) {
+      let calls = 0;
+      const faulty: WriterFs = {
+        ...realFs,
+        writeFile: async (path, data, options) => {
+          if (++calls === failAt) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          return realFs.writeFile(path, data, options);
+        },
+      };
+      await expect(applyPlan(root, changes, faulty)).rejects.toThrow(/nothing was changed: ENOSPC/);
+      expect(contents(root), `after failing write ${failAt}`).toEqual(before);
+      expect(readdirSync(root).filter((n) => n.startsWith('.pi-gitops-'))).toEqual([]);
+    }
+  });
+
   it('keeps hand-written files in generated folders', async () => {
     const root = repo();
     await cli(root, ['generate']);
