@@ -142,6 +142,29 @@ describe('the real bin/pi-gitops.js process', () => {
     }
   });
 
+  it('paints on a terminal, and not with NO_COLOR set or TERM=dumb', async () => {
+    // `script` (util-linux) runs the bin on a pseudo-terminal, so stdout.isTTY is true as for a person.
+    const found = await exec('sh', ['-c', 'command -v script']).catch(() => undefined);
+    if (!found) throw new Error('the `script` tool (util-linux) is required for the terminal test and is missing');
+    const root = repo(['pi5-lab']);
+    writeFileSync(join(root, 'clusters/pi5-lab/cluster.yaml'), readFileSync(join(root, 'clusters/pi5-lab/cluster.yaml'), 'utf8').replace('memoryGiB: 16', 'memoryGib: 16'));
+    const onTerminal = async (env: NodeJS.ProcessEnv): Promise<string> => {
+      const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} generate`;
+      const result = await exec('script', ['-qec', command, '/dev/null'], { cwd: root, env: { PATH: process.env.PATH, TERM: 'xterm', ...env } }).catch((e: { stdout: string }) => e);
+      return result.stdout;
+    };
+    for (const env of [{}, { NO_COLOR: '' }]) {
+      const painted = await onTerminal(env); // an empty NO_COLOR does not count (no-color.org)
+      expect(painted).toContain('clusters/pi5-lab/cluster.yaml:22:7');
+      expect(painted).toContain(ESC);
+    }
+    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: 'true' }, { TERM: 'dumb' }]) {
+      const plain = await onTerminal(env);
+      expect(plain, JSON.stringify(env)).toContain('clusters/pi5-lab/cluster.yaml:22:7');
+      expect(plain, JSON.stringify(env)).not.toContain(ESC);
+    }
+  });
+
   it('exits 0 with --check on the committed repository', async () => {
     const result = await run(REPO, ['generate', '--check']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
