@@ -34,7 +34,7 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
       const value = node[field];
       const first = owners.get(value);
       if (first === undefined) owners.set(value, index);
-      else add('E_SPEC_DUPLICATE_NODE', ['spec', 'nodes', index, field], `${value} is used by nodes[${first}] and nodes[${index}]`, `give each node its own ${field}`);
+      else add('E_SPEC_DUPLICATE_NODE', ['spec', 'nodes', index, field], `${value} is used by nodes[${first}] and nodes[${index}]`, `give each node its own ${field}`, { expected: `a ${field} no other node has`, found: value });
     });
   }
   const serverNames = body.nodes.filter((node) => node.role === 'server').map((node) => node.name);
@@ -47,13 +47,13 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
   }
   body.nodes.forEach((node, index) => {
     if (node.storage.mountPath === '/' || node.storage.mountPath.endsWith('/')) {
-      add('E_SPEC_MOUNT_PATH', ['spec', 'nodes', index, 'storage', 'mountPath'], `mount path "${node.storage.mountPath}" must be an absolute folder without a trailing slash, not /`, 'for example /mnt/ssd');
+      add('E_SPEC_MOUNT_PATH', ['spec', 'nodes', index, 'storage', 'mountPath'], `mount path "${node.storage.mountPath}" must be an absolute folder without a trailing slash, not /`, 'for example /mnt/ssd', { expected: 'an absolute folder such as /mnt/ssd', found: node.storage.mountPath });
     }
   });
 
   // Platform consistency.
   const tls = body.platform.tls;
-  if (tls.mode === 'acme' && !tls.acmeEmail) add('E_SPEC_ACME_EMAIL', ['spec', 'platform', 'tls', 'acmeEmail'], 'TLS mode acme needs acmeEmail (Let\'s Encrypt\'s contact for expiry notices)', 'add acmeEmail: you@example.com');
+  if (tls.mode === 'acme' && !tls.acmeEmail) add('E_SPEC_ACME_EMAIL', ['spec', 'platform', 'tls', 'acmeEmail'], 'TLS mode acme needs acmeEmail (Let\'s Encrypt\'s contact for expiry notices)', 'add acmeEmail: you@example.com', { expected: 'an e-mail address', found: 'nothing' });
   if (body.platform.secrets.mode === 'sops' && body.platform.secrets.ageRecipients.length === 0) {
     add('E_SPEC_SOPS_RECIPIENTS', ['spec', 'platform', 'secrets', 'ageRecipients'], 'secrets mode sops needs at least one age recipient', 'add ageRecipients: [age1...] (age-keygen -y key.txt prints it)', { expected: 'at least 1 age public key', found: 'none' });
   }
@@ -66,7 +66,7 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
     const at = (...rest: (string | number)[]): (string | number)[] => ['spec', 'apps', name, ...rest];
     checkApp(name, app, at, add);
     app.dependsOn.forEach((target, index) => {
-      if (target === name) add('E_SPEC_DEPENDS_SELF', at('dependsOn', index), `${name} depends on itself`, 'remove it from dependsOn');
+      if (target === name) add('E_SPEC_DEPENDS_SELF', at('dependsOn', index), `${name} depends on itself`, 'remove it from dependsOn', { expected: 'another app', found: target });
       else if (!(target in body.apps)) {
         const suggestion = closest(target, names.filter((other) => other !== name));
         const hint = suggestion ? `did you mean \`${suggestion}\`?` : `define spec.apps.${target} or remove it; apps: ${names.join(', ')}`;
@@ -79,16 +79,16 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
         add('E_SPEC_HOST_DOMAIN', at('ingress', 'host'), `host ${host} is not under the domain ${body.domain}`, `use a name such as ${host.split('.')[0]}.${body.domain}`, { expected: `*.${body.domain}`, found: host });
       }
       const owner = hosts.get(`${host}${app.ingress.path}`);
-      if (owner) add('E_SPEC_HOST_CLASH', at('ingress', 'host'), `${host}${app.ingress.path} is used by ${owner} and ${name}`, 'give each app its own host or path');
+      if (owner) add('E_SPEC_HOST_CLASH', at('ingress', 'host'), `${host}${app.ingress.path} is used by ${owner} and ${name}`, 'give each app its own host or path', { expected: 'a host and path no other app uses', found: `${host}${app.ingress.path}` });
       else hosts.set(`${host}${app.ingress.path}`, name);
     }
   }
   const grafanaHost = body.monitoring.grafanaHost;
   if (grafanaHost && grafanaHost !== body.domain && !grafanaHost.endsWith(`.${body.domain}`)) {
-    add('E_SPEC_HOST_DOMAIN', ['spec', 'monitoring', 'grafanaHost'], `host ${grafanaHost} is not under the domain ${body.domain}`, `use grafana.${body.domain}`);
+    add('E_SPEC_HOST_DOMAIN', ['spec', 'monitoring', 'grafanaHost'], `host ${grafanaHost} is not under the domain ${body.domain}`, `use grafana.${body.domain}`, { expected: `*.${body.domain}`, found: grafanaHost });
   }
   for (const cycle of dependencyCycles(body.apps)) {
-    add('E_SPEC_DEPENDS_CYCLE', ['spec', 'apps', cycle[0]!, 'dependsOn'], `dependsOn cycle: ${cycle.join(' → ')} → ${cycle[0]}`, 'an app cannot depend, directly or not, on itself; remove one edge');
+    add('E_SPEC_DEPENDS_CYCLE', ['spec', 'apps', cycle[0]!, 'dependsOn'], `dependsOn cycle: ${cycle.join(' → ')} → ${cycle[0]}`, 'an app cannot depend, directly or not, on itself; remove one edge', { expected: 'no cycle', found: [...cycle, cycle[0]].join(' → ') });
   }
   return findings;
 }
@@ -107,31 +107,31 @@ function nearest(locate: Locate, path: readonly (string | number)[]): SourcePosi
 }
 
 function checkApp(name: string, app: AppSpec, at: (...rest: (string | number)[]) => (string | number)[], add: Add): void {
-  if (app.type === 'service' && !app.image) add('E_SPEC_IMAGE_REQUIRED', at('image'), `${name} is a service and needs an image`, 'add image: ghcr.io/you/' + name, { at: at() });
+  if (app.type === 'service' && !app.image) add('E_SPEC_IMAGE_REQUIRED', at('image'), `${name} is a service and needs an image`, 'add image: ghcr.io/you/' + name, { at: at(), expected: 'an image repository', found: 'nothing' });
   if (statefulTypes.has(app.type)) {
-    if ((app.replicas ?? 1) > 1 || app.autoscale) add('E_SPEC_STATEFUL_REPLICAS', at(app.autoscale ? 'autoscale' : 'replicas'), `${name} (${app.type}) runs as a single instance`, 'remove replicas/autoscale; clustering data services is not supported');
-    if (!app.persistence) add('E_SPEC_PERSISTENCE_REQUIRED', at('persistence'), `${name} (${app.type}) keeps data and needs persistence`, 'add persistence: { sizeGiB: 10 }', { at: at() });
-    if (app.ingress) add('E_SPEC_INGRESS_STATEFUL', at('ingress'), `${name} (${app.type}) cannot be exposed through HTTP ingress`, 'remove ingress');
+    if ((app.replicas ?? 1) > 1 || app.autoscale) add('E_SPEC_STATEFUL_REPLICAS', at(app.autoscale ? 'autoscale' : 'replicas'), `${name} (${app.type}) runs as a single instance`, 'remove replicas/autoscale; clustering data services is not supported', { expected: '1 replica', found: app.autoscale ? `autoscale ${app.autoscale.min}–${app.autoscale.max}` : `replicas: ${app.replicas}` });
+    if (!app.persistence) add('E_SPEC_PERSISTENCE_REQUIRED', at('persistence'), `${name} (${app.type}) keeps data and needs persistence`, 'add persistence: { sizeGiB: 10 }', { at: at(), expected: 'persistence.sizeGiB', found: 'nothing' });
+    if (app.ingress) add('E_SPEC_INGRESS_STATEFUL', at('ingress'), `${name} (${app.type}) cannot be exposed through HTTP ingress`, 'remove ingress', { expected: 'no ingress', found: app.ingress.host });
   }
-  if (app.replicas !== undefined && app.autoscale) add('E_SPEC_REPLICAS_AND_AUTOSCALE', at('replicas'), `${name} sets both replicas and autoscale`, 'keep one: autoscale.min is the steady replica count');
+  if (app.replicas !== undefined && app.autoscale) add('E_SPEC_REPLICAS_AND_AUTOSCALE', at('replicas'), `${name} sets both replicas and autoscale`, 'keep one: autoscale.min is the steady replica count', { expected: 'replicas or autoscale', found: 'both' });
   if (app.autoscale && app.autoscale.min > app.autoscale.max) {
     add('E_SPEC_AUTOSCALE_RANGE', at('autoscale', 'min'), `autoscale.min ${app.autoscale.min} is above autoscale.max ${app.autoscale.max}`, 'set min ≤ max', { expected: `≤ ${app.autoscale.max}`, found: String(app.autoscale.min) });
   }
   if (app.metrics && app.port !== undefined && app.metrics.port === app.port && app.type !== 'service') {
-    add('E_SPEC_PORT_CLASH', at('metrics', 'port'), `${name}: metrics port equals the service port`, 'use a separate metrics port');
+    add('E_SPEC_PORT_CLASH', at('metrics', 'port'), `${name}: metrics port equals the service port`, 'use a separate metrics port', { expected: `a port other than ${app.port}`, found: String(app.metrics.port) });
   }
   const { requests, limits } = app.resources;
   for (const [kind, parse] of [['cpu', cpuMillis], ['memory', memoryBytes]] as const) {
     const request = requests[kind];
     const limit = limits[kind];
     for (const [side, value] of [['requests', request], ['limits', limit]] as const) {
-      if (value !== undefined && parseQuantity(value) === undefined) add('E_SPEC_QUANTITY', at('resources', side, kind), `${String(value)} is not a ${kind} quantity`, kind === 'cpu' ? 'write 250m or 0.25' : 'write 512Mi or 2Gi');
+      if (value !== undefined && parseQuantity(value) === undefined) add('E_SPEC_QUANTITY', at('resources', side, kind), `${String(value)} is not a ${kind} quantity`, kind === 'cpu' ? 'write 250m or 0.25' : 'write 512Mi or 2Gi', { expected: `a ${kind} quantity`, found: String(value) });
     }
     if (request === undefined || limit === undefined || parseQuantity(request) === undefined || parseQuantity(limit) === undefined) continue;
     if (parse(limit) < parse(request)) {
       add('E_SPEC_LIMIT_BELOW_REQUEST', at('resources', 'limits', kind), `${name}: ${kind} limit ${String(limit)} is below the request ${String(request)}`, `raise the limit to at least ${String(request)} or lower the request`, { expected: `≥ ${String(request)}`, found: String(limit) });
     }
-    if (parse(request) === 0) add('E_SPEC_ZERO_REQUEST', at('resources', 'requests', kind), `${name}: ${kind} request is zero`, 'request what the app needs at rest so the budget can count it');
+    if (parse(request) === 0) add('E_SPEC_ZERO_REQUEST', at('resources', 'requests', kind), `${name}: ${kind} request is zero`, 'request what the app needs at rest so the budget can count it', { expected: 'more than 0', found: String(request) });
   }
 }
 

@@ -40,6 +40,8 @@ describe('invalid spec corpus', () => {
         expect(f.position, `${c.name}: ${f.code}`).toBeDefined();
         expect(f.hint?.length ?? 0, `${c.name}: ${f.code} has no hint`).toBeGreaterThan(0);
         expect(f.severity).toBe('error');
+        // A finding about a field says what was expected there and what was found.
+        if (f.path !== undefined) expect([f.expected, f.found], `${c.name}: ${f.code}`).not.toContain(undefined);
       }
       expect(formatFindings(findings)).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     }
