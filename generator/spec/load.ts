@@ -14,17 +14,18 @@ export interface SpecResult {
 export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const parsed = parseYamlSource(file, bytes, { stage: 'spec', codePrefix: 'E_SPEC' });
   if (parsed.findings.length > 0) return { findings: parsed.findings };
-  const document = parsed.documents[0];
-  if (document === undefined || (document.contents === null && parsed.documents.length === 1)) {
-    return { findings: [{ stage: 'spec', code: 'E_SPEC_EMPTY', severity: 'error', file, position: { line: 1, column: 1 }, message: 'the file holds no cluster spec', hint: 'start from `pi-gitops init NAME`' }] };
+  // Documents with content; an empty one (a trailing `---`, a comment-only file) holds no spec.
+  const documents = parsed.documents.map((document, index) => ({ document, value: parsed.values[index] })).filter(({ document }) => document.contents !== null);
+  if (documents.length === 0) {
+    return { findings: [{ stage: 'spec', code: 'E_SPEC_EMPTY', severity: 'error', file, position: { line: 1, column: 1 }, message: 'the file holds no cluster spec', expected: 'a cluster spec', found: 'nothing', hint: 'start from `pi-gitops init NAME`' }] };
   }
-  if (parsed.documents.length > 1) {
-    const second = parsed.lineCounter.linePos(parsed.documents[1]!.range[0]);
+  if (documents.length > 1) {
+    const second = parsed.lineCounter.linePos(documents[1]!.document.range[0]);
     return {
-      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: second.line, column: second.col }, message: `a cluster spec is one YAML document; found ${parsed.documents.length}`, expected: '1 document', found: `${parsed.documents.length} documents`, hint: 'remove the --- separator and what follows it, or put each cluster in its own clusters/<name>/cluster.yaml' }],
+      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: second.line, column: second.col }, message: `a cluster spec is one YAML document; found ${documents.length}`, expected: '1 document', found: `${documents.length} documents`, hint: 'remove the --- separator and what follows it, or put each cluster in its own clusters/<name>/cluster.yaml' }],
     };
   }
-  const value = parsed.values[0];
+  const { document, value } = documents[0]!;
   const locate: Locate = (path, options) => locateIn(document, parsed.lineCounter, path, options);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
