@@ -1,3 +1,4 @@
+import { isScalar } from 'yaml';
 import type { Finding } from '../findings.js';
 import { checkSchema, type Locate } from './schema.js';
 import { checkSemantics } from './semantics.js';
@@ -15,7 +16,7 @@ export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const parsed = parseYamlSource(file, bytes, { stage: 'spec', codePrefix: 'E_SPEC' });
   if (parsed.findings.length > 0) return { findings: parsed.findings };
   // Documents with content; an empty one (a trailing `---`, a comment-only file) holds no spec.
-  const documents = parsed.documents.map((document, index) => ({ document, value: parsed.values[index] })).filter(({ document }) => document.contents !== null);
+  const documents = parsed.documents.map((document, index) => ({ document, value: parsed.values[index] })).filter(({ document }) => !isEmptyDocument(document.contents));
   if (documents.length === 0) {
     return { findings: [{ stage: 'spec', code: 'E_SPEC_EMPTY', severity: 'error', file, position: { line: 1, column: 1 }, message: 'the file holds no cluster spec', expected: 'a cluster spec', found: 'nothing', hint: 'start from `pi-gitops init NAME`' }] };
   }
@@ -38,4 +39,9 @@ export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const semanticFindings = checkSemantics(file, cluster, locate);
   if (semanticFindings.some((f) => f.severity === 'error')) return { findings: semanticFindings };
   return { spec: { file, cluster, locate }, findings: semanticFindings };
+}
+
+/** No node, or the null scalar YAML makes of an empty document. */
+function isEmptyDocument(contents: unknown): boolean {
+  return contents === null || (isScalar(contents) && contents.value === null && !contents.source);
 }
