@@ -99,12 +99,14 @@ function notes(field: Field, given: Plain): string {
   if (description) parts.push(description.endsWith('.') ? description : `${description}.`);
   if (Array.isArray(schema.enum)) parts.push(`One of: ${(schema.enum as unknown[]).map(flow).join(', ')}.`);
   if (schema.default !== undefined) {
-    const block = schema.properties !== undefined;
-    const isEmpty = block && Object.keys(schema.default as object).length === 0;
-    if (!isEmpty) parts.push(`Default: ${block ? 'the values shown' : flow(schema.default)}.`);
+    // A block's default (often `{}`) is what its fields' defaults make: the values written below it.
+    parts.push(`Default: ${schema.properties !== undefined ? 'the values shown' : flow(schema.default)}.`);
   }
   const example = exampleOf(schema);
+  // A list of objects the preset leaves empty is written out from the schema's example, so its item
+  // fields are documented too; the note says so, since uncommenting it sets the example, not the default.
   const shownAsBlock = schema.type === 'array' && Array.isArray(example) && typeof example[0] === 'object';
+  if (shownAsBlock && given === undefined) parts.push('The lines below are an example.');
   if (example !== undefined && (given !== undefined || schema.default !== undefined) && schema.properties === undefined && !shownAsBlock) {
     if (flow(example) !== flow(given ?? schema.default)) parts.push(`Example: ${flow(example)}.`);
   }

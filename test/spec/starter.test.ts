@@ -71,6 +71,37 @@ describe('starterSpec', () => {
     expect(text).toMatch(/^  # {5}# acmeEmail: ops@example.com$/m);
   });
 
+  it('shows each commented-out field at its default: uncommenting it changes nothing', () => {
+    // For every commented-out block whose note states a default, uncomment just that block (as an
+    // editor's toggle-comment does) and load: the spec must be valid and equal to the starter as is.
+    for (const preset of presets) {
+      const text = starterSpec('demo', preset);
+      const lines = text.split('\n');
+      const original = loadSpec('clusters/demo/cluster.yaml', text).spec!.cluster;
+      const tried: string[] = [];
+      lines.forEach((line, index) => {
+        const key = /^( *)# ([a-z][\w-]*):( .*)?$/.exec(line);
+        if (!key) return;
+        const indent = key[1]!;
+        const isKeyLine = (text: string): boolean => new RegExp(`^${indent}# [a-z][\\w-]*:( |$)`).test(text);
+        let start = index;
+        while (start > 0 && lines[start - 1]!.startsWith(`${indent}# `) && !isKeyLine(lines[start - 1]!)) start--;
+        const note = lines.slice(start, index).join(' ');
+        if (!/# (OPTIONAL|REQUIRED)\./.test(note) || !note.includes('Default:') || note.includes('are an example')) return;
+        let end = index + 1;
+        while (end < lines.length && lines[end]!.startsWith(`${indent}#   `)) end++;
+        const edited = [...lines];
+        for (let i = index; i < end; i++) edited[i] = indent + lines[i]!.slice(indent.length + 2);
+        const { spec, findings } = loadSpec('clusters/demo/cluster.yaml', edited.join('\n'));
+        expect(findings, `${preset}: uncommenting line ${index + 1} (${line.trim()})`).toEqual([]);
+        expect(spec!.cluster, `${preset}: uncommenting line ${index + 1} (${line.trim()})`).toEqual(original);
+        tried.push(key[2]!);
+      });
+      expect(tried, preset).toEqual(expect.arrayContaining(['namespace', 'branch', 'flux', 'reservations', 'platform', 'healthPath', 'env']));
+      expect(tried.length, preset).toBeGreaterThan(15);
+    }
+  });
+
   it('keeps every line within 100 columns, without trailing spaces', () => {
     for (const preset of presets) {
       const long = starterSpec('a-rather-long-cluster-name', preset).split('\n').filter((line) => line.length > 100 || / $/.test(line));
