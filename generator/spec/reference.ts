@@ -1,11 +1,13 @@
 import { clusterSchema, type JsonSchema } from './schema.js';
-import { descriptionOf, exampleOf, fieldsOf, itemsOf, mapValues, refName, typeOf, type Field } from './schema-walk.js';
+import { descriptionOf, exampleOf, fieldsOf, itemsOf, mapValues, refName, resolveRef, typeOf, type Field } from './schema-walk.js';
 
 export const REFERENCE_PATH = 'docs/spec-reference.md';
 
 interface Section {
   readonly title: string;
   readonly schema: JsonSchema;
+  /** For the values of a map: what its keys must be. */
+  readonly keys?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function specReference(schema: JsonSchema = clusterSchema): string {
     out.push(`## \`${section.title}\``, '');
     const description = descriptionOf(section.schema);
     if (description && section.title !== '(top level)') out.push(escapeText(description), '');
+    if (section.keys) out.push(`Each \`<name>\` must be ${escapeText(section.keys)}`, '');
     out.push('| Field | Type | Required | Default | Description | Example |', '| --- | --- | --- | --- | --- | --- |');
     for (const field of fieldsOf(schema, section.schema)) out.push(row(schema, field, section.title));
     out.push('');
@@ -52,20 +55,20 @@ export function specReference(schema: JsonSchema = clusterSchema): string {
  * One section per object: nested objects under their path (`spec.git`), objects shared through
  * `$defs` once under their definition name (`resources`), so the page does not repeat them.
  */
-function collect(root: JsonSchema, schema: JsonSchema, path: string, sections: Section[]): void {
+function collect(root: JsonSchema, schema: JsonSchema, path: string, sections: Section[], keys?: string): void {
   const shared = (root.$defs as Record<string, JsonSchema> | undefined)?.[path];
   // A shared definition is described by its own words, not by the first field that used it.
   const described = shared ? { ...schema, description: shared.description } : schema;
-  sections.push({ title: path === '' ? '(top level)' : path, schema: described });
+  sections.push({ title: path === '' ? '(top level)' : path, schema: described, ...(keys ? { keys } : {}) });
   for (const field of fieldsOf(root, schema)) {
     const nested = nestedObject(root, field, `${path === '' ? '' : `${path}.`}${field.name}`);
     if (!nested || sections.some((s) => s.title === nested.title)) continue;
-    collect(root, nested.schema, nested.title, sections);
+    collect(root, nested.schema, nested.title, sections, nested.keys);
   }
 }
 
 /** The object a field opens, if any (itself, its list items or its map values), and its section title. */
-function nestedObject(root: JsonSchema, field: Field, path: string): { schema: JsonSchema; title: string; label: string } | undefined {
+function nestedObject(root: JsonSchema, field: Field, path: string): { schema: JsonSchema; title: string; label: string; keys?: string } | undefined {
   const { schema, raw } = field;
   const shared = (ref: string | undefined, fallback: string): string => (ref !== undefined && !['node', 'app'].includes(ref) ? ref : fallback);
   if (schema.properties) return { schema, title: shared(refName(raw), path), label: 'object' };
@@ -74,7 +77,11 @@ function nestedObject(root: JsonSchema, field: Field, path: string): { schema: J
   if (items?.properties) return { schema: items, title: shared(refName(itemsRaw), `${path}[]`), label: 'list of objects' };
   const valuesRaw = schema.additionalProperties as JsonSchema | undefined;
   const values = mapValues(root, schema);
-  if (values?.properties) return { schema: values, title: shared(refName(valuesRaw), `${path}.<name>`), label: 'map of objects' };
+  if (values?.properties) {
+    const names = schema.propertyNames ? resolveRef(root, schema.propertyNames as JsonSchema) : undefined;
+    const keys = names ? descriptionOf(names).replace(/^(A|An|The) /, (article) => article.toLowerCase()) : undefined;
+    return { schema: values, title: shared(refName(valuesRaw), `${path}.<name>`), label: 'map of objects', ...(keys ? { keys } : {}) };
+  }
   return undefined;
 }
 
