@@ -5,6 +5,9 @@ import type { Locate } from './schema.js';
 import type { AppSpec, ClusterSpec, SourcePosition } from './types.js';
 import { closest } from './suggest.js';
 
+/** Namespaces Kubernetes, K3s and Flux use themselves. */
+export const reservedNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system'];
+
 /** Data services run as single-replica StatefulSets with their own volume. */
 export const statefulTypes = new Set(['influxdb', 'postgresql', 'redis', 'mosquitto']);
 
@@ -50,6 +53,19 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
       add('E_SPEC_MOUNT_PATH', ['spec', 'nodes', index, 'storage', 'mountPath'], `mount path "${node.storage.mountPath}" must be an absolute folder without a trailing slash, not /`, 'for example /mnt/ssd', { expected: 'an absolute folder such as /mnt/ssd', found: node.storage.mountPath });
     }
   });
+
+  // Namespaces: the apps and monitoring each get their own, and neither may take one Kubernetes, K3s
+  // or Flux already runs in (prune and default-deny policies there would break the cluster).
+  const namespaces = [['spec', 'namespace'], ['spec', 'monitoring', 'namespace']] as const;
+  for (const path of namespaces) {
+    const value = path.length === 2 ? body.namespace : body.monitoring.namespace;
+    if (reservedNamespaces.includes(value)) {
+      add('E_SPEC_NAMESPACE_RESERVED', [...path], `namespace ${value} belongs to the cluster itself`, `choose another, e.g. ${path.length === 2 ? 'iot' : 'monitoring'}`, { expected: `not one of ${reservedNamespaces.join(', ')}`, found: value });
+    }
+  }
+  if (body.monitoring.enabled && body.namespace === body.monitoring.namespace) {
+    add('E_SPEC_NAMESPACE_CLASH', ['spec', 'monitoring', 'namespace'], `the apps and monitoring both use namespace ${body.namespace}`, 'give monitoring its own namespace (default monitoring)', { expected: `a namespace other than ${body.namespace}`, found: body.monitoring.namespace });
+  }
 
   // Platform consistency.
   const tls = body.platform.tls;
