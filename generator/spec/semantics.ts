@@ -1,5 +1,6 @@
 import type { Finding } from '../findings.js';
 import { formatPath } from '../findings.js';
+import { contains, overlaps, parseCidr, parseIpv4, type Cidr } from '../units/cidr.js';
 import { cpuMillis, memoryBytes, parseQuantity } from '../units/quantity.js';
 import type { Locate } from './schema.js';
 import type { AppSpec, ClusterSpec, SourcePosition } from './types.js';
@@ -51,6 +52,26 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
   body.nodes.forEach((node, index) => {
     if (node.storage.mountPath === '/' || node.storage.mountPath.endsWith('/')) {
       add('E_SPEC_MOUNT_PATH', ['spec', 'nodes', index, 'storage', 'mountPath'], `mount path "${node.storage.mountPath}" must be an absolute folder without a trailing slash, not /`, 'for example /mnt/ssd', { expected: 'an absolute folder such as /mnt/ssd', found: node.storage.mountPath });
+    }
+  });
+
+  // Networks: the pod and service CIDRs must be valid, apart, and not hold a node's own address
+  // (K3s routes those ranges inside the cluster, so the node would become unreachable).
+  const cidrs: { field: 'clusterCidr' | 'serviceCidr'; cidr: Cidr }[] = [];
+  for (const field of ['clusterCidr', 'serviceCidr'] as const) {
+    const text = body.k3s[field];
+    const cidr = parseCidr(text);
+    if (cidr) cidrs.push({ field, cidr });
+    else add('E_SPEC_CIDR', ['spec', 'k3s', field], `${text} is not an IPv4 network`, 'write the first address and the prefix length, e.g. 10.42.0.0/16', { expected: 'an IPv4 CIDR with no host bits set', found: text });
+  }
+  if (cidrs.length === 2 && overlaps(cidrs[0]!.cidr, cidrs[1]!.cidr)) {
+    add('E_SPEC_CIDR_OVERLAP', ['spec', 'k3s', 'serviceCidr'], `serviceCidr ${body.k3s.serviceCidr} overlaps clusterCidr ${body.k3s.clusterCidr}`, 'keep them apart, e.g. 10.42.0.0/16 and 10.43.0.0/16', { expected: `a network outside ${body.k3s.clusterCidr}`, found: body.k3s.serviceCidr });
+  }
+  body.nodes.forEach((node, index) => {
+    const address = parseIpv4(node.address);
+    const inside = address === undefined ? undefined : cidrs.find(({ cidr }) => contains(cidr, address));
+    if (inside) {
+      add('E_SPEC_NODE_IN_CLUSTER_NETWORK', ['spec', 'nodes', index, 'address'], `${node.address} (nodes[${index}]) lies inside ${inside.field} ${body.k3s[inside.field]}`, `move k3s.${inside.field} to a range your LAN does not use`, { expected: `an address outside ${body.k3s[inside.field]}`, found: node.address });
     }
   });
 
