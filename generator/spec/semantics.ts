@@ -124,6 +124,12 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
   if (grafanaHost && grafanaHost !== body.domain && !grafanaHost.endsWith(`.${body.domain}`)) {
     add('E_SPEC_HOST_DOMAIN', ['spec', 'monitoring', 'grafanaHost'], `host ${grafanaHost} is not under the domain ${body.domain}`, `use grafana.${body.domain}`, { expected: `*.${body.domain}`, found: grafanaHost });
   }
+  // Grafana takes its host (default grafana.<domain>) whole; an app on it would shadow or be shadowed.
+  const grafana = grafanaHost ?? `grafana.${body.domain}`;
+  const onGrafana = body.monitoring.enabled ? names.find((name) => body.apps[name]!.ingress?.host === grafana) : undefined;
+  if (onGrafana) {
+    add('E_SPEC_HOST_CLASH', ['spec', 'apps', onGrafana, 'ingress', 'host'], `${grafana} is used by Grafana and ${onGrafana}`, grafanaHost ? 'give the app another host' : 'give the app another host, or set monitoring.grafanaHost', { expected: `a host other than ${grafana}`, found: grafana });
+  }
   for (const cycle of dependencyCycles(body.apps)) {
     add('E_SPEC_DEPENDS_CYCLE', ['spec', 'apps', cycle[0]!, 'dependsOn'], `dependsOn cycle: ${cycle.join(' → ')} → ${cycle[0]}`, 'an app cannot depend, directly or not, on itself; remove one edge', { expected: 'no cycle', found: [...cycle, cycle[0]].join(' → ') });
   }
