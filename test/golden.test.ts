@@ -5,7 +5,7 @@
  *
  * After an intended change to a renderer, rewrite the expected trees with ONE command:
  *
- *     UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts
+ *     UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts      (or: npm run golden:update)
  *
  * then review `git diff test/golden` and commit it with the change. The update deletes and rewrites
  * each test/golden/<name>/ so files a renderer no longer produces disappear too.
