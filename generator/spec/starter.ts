@@ -108,7 +108,8 @@ function notes(field: Field, given: Plain): string {
   const shownAsBlock = schema.type === 'array' && Array.isArray(example) && typeof example[0] === 'object';
   if (shownAsBlock && given === undefined) parts.push('The lines below are an example.');
   if (example !== undefined && (given !== undefined || schema.default !== undefined) && schema.properties === undefined && !shownAsBlock) {
-    if (flow(example) !== flow(given ?? schema.default)) parts.push(`Example: ${flow(example)}.`);
+    const shown = [given, schema.default].filter((v) => v !== undefined).map(flow);
+    if (!shown.includes(flow(example))) parts.push(`Example: ${flow(example)}.`);
   }
   return parts.join(' ');
 }
