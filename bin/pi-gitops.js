@@ -7,8 +7,9 @@
 // Of the generate saving, ~170 ms CPU is the precompiled spec validator (see generator/spec/validator.ts):
 // compiled JS that compiles the schema at run time measured 406 ms user.
 // So the bin runs the compiled JavaScript in dist/, built by `npm run build` (which `npm ci` runs as `prepare`).
-// Where a TypeScript source under generator/ is newer than that build, or there is no build, it runs the
-// sources through tsx instead, so an edit is never hidden behind a stale dist/.
+// Where a file under generator/ (a TypeScript source or an asset a renderer reads) is newer than that
+// build, or there is no build, it runs the sources through tsx instead, so an edit is never hidden
+// behind a stale dist/.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,7 @@ function mtime(path) {
   }
 }
 
-/** Newest modification time of the .ts files under dir (0 when there are none, as in a published package). */
+/** Newest modification time of the files under dir (0 when there are none, as in a published package). */
 function newestSource(dir) {
   let newest = 0;
   let entries;
@@ -43,7 +44,7 @@ function newestSource(dir) {
   for (const entry of entries) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, mtime(path) ?? 0);
+    else newest = Math.max(newest, mtime(path) ?? 0);
   }
   return newest;
 }

@@ -31,6 +31,15 @@ describe('bin/pi-gitops.js', () => {
     expect(run()).toBe('sources');
   });
 
+  it('runs the sources when an asset under generator/ (not only a .ts file) is newer than the build', () => {
+    at('generator/cli/bin.ts', 1_000_000);
+    at('dist/cli/bin.js', 2_000_000);
+    expect(run()).toBe('compiled');
+    writeFileSync(join(root, 'generator/cli/dashboard.json'), '{}\n');
+    at('generator/cli/dashboard.json', 3_000_000);
+    expect(run()).toBe('sources');
+  });
+
   it('runs the sources when there is no build', () => {
     rmSync(join(root, 'dist'), { recursive: true });
     expect(run()).toBe('sources');
