@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readCases } from '../spec/_corpus.js';
 import { cli, contents, REPO, removeRepo, tempRepo } from './_harness.js';
 
 const exec = promisify(execFile);
@@ -74,6 +75,25 @@ describe('pi-gitops CLI', () => {
     writeFileSync(join(root, 'clusters/pi5-lab/cluster.yaml'), readFileSync(join(root, 'clusters/pi5-lab/cluster.yaml'), 'utf8').replace('memoryGiB: 16', 'memoryGib: 16'));
     expect((await cli(root, ['generate'], { color: true })).stderr).toContain(ESC);
     expect((await cli(root, ['generate'], { color: false })).stderr).not.toContain(ESC);
+  });
+});
+
+describe('pi-gitops generate on every invalid spec of the corpus', () => {
+  it('exits 2 with file:line:col findings and no stack trace, writing nothing', async () => {
+    for (const c of readCases(join(REPO, 'test/fixtures/spec/invalid'))) {
+      // Each at the path it declares (`# file:`), else in a folder matching its metadata.name
+      const root = repo([]);
+      const file = c.file.startsWith('clusters/') ? c.file : 'clusters/corpus/cluster.yaml';
+      mkdirSync(join(root, file, '..'), { recursive: true });
+      writeFileSync(join(root, file), c.bytes);
+      const result = await cli(root, ['generate']);
+      expect(result.code, c.name).toBe(2);
+      expect(result.stderr, c.name).toContain(`${file}:${c.expectations[0]!.line}:${c.expectations[0]!.column} error ${c.expectations[0]!.code}`);
+      expect(result.stderr, c.name).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(result.stderr, c.name).not.toContain('internal error');
+      expect(readdirSync(root), c.name).toEqual(['clusters']);
+      expect(readdirSync(join(root, file, '..')), c.name).toEqual(['cluster.yaml']);
+    }
   });
 });
 
