@@ -1,6 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadSpec } from '../../spec/load.js';
+import { clusterSchema } from '../../spec/schema.js';
 import { starterSpec } from '../../spec/starter.js';
 import { presets, type Preset } from '../../spec/starter-presets.js';
 import { formatFindings } from '../../findings-format.js';
@@ -21,7 +22,8 @@ and example from schemas/cluster.schema.json; optional fields are commented out 
 
 Exit codes: 0 written, 2 bad name or preset, or the spec exists (without --force).`;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** The schema's own rule for names (metadata.name is a dnsLabel), so init and the loader agree. */
+const DNS_LABEL = new RegExp(((clusterSchema.$defs as Record<string, { pattern: string }>).dnsLabel!).pattern);
 
 export async function run(ctx: CliContext, argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse('init', argv, { preset: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
