@@ -25,7 +25,7 @@ export function starterSpec(name: string, preset: Preset, schema: JsonSchema = c
       '# ',
     ),
   ];
-  const values = { apiVersion: undefined, kind: undefined, ...presetValues[preset], metadata: { name } } as Record<string, Plain>;
+  const values: Record<string, Plain> = { ...presetValues[preset], metadata: { name } };
   emitFields(schema, fieldsOf(schema, schema), values, { depth: 0, comments: [], documented: true }, lines);
   return `${lines.join('\n')}\n`;
 }
