@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   generate: () => import('./commands/generate.js'),
   validate: () => import('./commands/validate.js'),
   budget: () => import('./commands/budget.js'),
+  init: () => import('./commands/init.js'),
 };
 
 const usage = (): string => `Usage: pi-gitops <command> [options]

@@ -1,5 +1,6 @@
+import { isScalar } from 'yaml';
 import type { Finding } from '../findings.js';
-import { checkSchema } from './schema.js';
+import { checkSchema, type Locate } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import type { ClusterSpec, LoadedSpec } from './types.js';
 import { locateIn, parseYamlSource } from './yaml-source.js';
@@ -14,14 +15,19 @@ export interface SpecResult {
 export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const parsed = parseYamlSource(file, bytes, { stage: 'spec', codePrefix: 'E_SPEC' });
   if (parsed.findings.length > 0) return { findings: parsed.findings };
-  if (parsed.documents.length !== 1) {
+  // Documents with content; an empty one (a trailing `---`, a comment-only file) holds no spec.
+  const documents = parsed.documents.map((document, index) => ({ document, value: parsed.values[index] })).filter(({ document }) => !isEmptyDocument(document.contents));
+  if (documents.length === 0) {
+    return { findings: [{ stage: 'spec', code: 'E_SPEC_EMPTY', severity: 'error', file, position: { line: 1, column: 1 }, message: 'the file holds no cluster spec', expected: 'a cluster spec', found: 'nothing', hint: 'start from `pi-gitops init NAME`' }] };
+  }
+  if (documents.length > 1) {
+    const second = parsed.lineCounter.linePos(documents[1]!.document.range[0]);
     return {
-      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: 1, column: 1 }, message: `a cluster spec is one YAML document; found ${parsed.documents.length}`, hint: 'remove the extra --- separators' }],
+      findings: [{ stage: 'spec', code: 'E_SPEC_DOCUMENTS', severity: 'error', file, position: { line: second.line, column: second.col }, message: `a cluster spec is one YAML document; found ${documents.length}`, expected: '1 document', found: `${documents.length} documents`, hint: 'remove the --- separator and what follows it, or put each cluster in its own clusters/<name>/cluster.yaml' }],
     };
   }
-  const document = parsed.documents[0]!;
-  const value = parsed.values[0];
-  const locate = (path: readonly (string | number)[], options?: { readonly key?: boolean }) => locateIn(document, parsed.lineCounter, path, options);
+  const { document, value } = documents[0]!;
+  const locate: Locate = (path, options) => locateIn(document, parsed.lineCounter, path, options);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       findings: [{ stage: 'spec', code: 'E_SPEC_SCHEMA', severity: 'error', file, position: { line: 1, column: 1 }, message: 'a cluster spec is a mapping with apiVersion, kind, metadata and spec', hint: 'start from `pi-gitops init NAME`' }],
@@ -33,4 +39,9 @@ export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const semanticFindings = checkSemantics(file, cluster, locate);
   if (semanticFindings.some((f) => f.severity === 'error')) return { findings: semanticFindings };
   return { spec: { file, cluster, locate }, findings: semanticFindings };
+}
+
+/** No node, or the null scalar YAML makes of an empty document. */
+function isEmptyDocument(contents: unknown): boolean {
+  return contents === null || (isScalar(contents) && contents.value === null && !contents.source);
 }

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Finding } from '../findings.js';
 import { formatPath } from '../findings.js';
 import type { SourcePosition } from './types.js';
 import { closest } from './suggest.js';
+import { loadValidator } from './validator.js';
+import type { LocateOptions } from './yaml-source.js';
 
 const require = createRequire(import.meta.url);
 /** The one place every spec field's type, default, description and example live. */
@@ -15,26 +16,20 @@ export interface JsonSchema {
   readonly properties?: Readonly<Record<string, JsonSchema>>;
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv);
-    compiled = ajv.compile(clusterSchema);
-  }
+  compiled ??= loadValidator(clusterSchema).validate;
   return compiled;
 }
 
-export type Locate = (path: readonly (string | number)[], options?: { readonly key?: boolean }) => SourcePosition | undefined;
+export type Locate = (path: readonly (string | number)[], options?: LocateOptions) => SourcePosition | undefined;
 
 /**
  * Validates (and fills defaults into) a parsed spec. Every finding names the field path, what was
  * expected and found, and a hint; a misspelt key gets a "did you mean".
  */
-export function checkSchema(file: string, value: unknown, locate: Locate): Finding[] {
-  const validate = validator();
+export function checkSchema(file: string, value: unknown, locate: Locate, validate: ValidateFunction = validator()): Finding[] {
   if (validate(value)) return [];
   const findings: (Finding & { suggestion?: string })[] = [];
   const seen = new Set<string>();
@@ -105,7 +100,7 @@ function toFinding(file: string, root: unknown, error: ErrorObject, locate: Loca
         message: `${formatPath(fieldPath) || 'document'}: ${isKeyError ? 'key ' : ''}must be ${expected} (found ${render(shown)})`,
         expected,
         found: render(shown),
-        hint: hintFor(error),
+        hint: isKeyError ? (hintFor(error, true) ?? `rename "${error.propertyName}"`) : hintFor(error),
       };
     }
   }
@@ -121,8 +116,10 @@ function expectation(error: ErrorObject): string {
     case 'type':
       return `of type ${String(params.type)}`;
     case 'pattern': {
+      // Schema descriptions of patterned fields are noun phrases ("A memory quantity such as 512Mi"),
+      // so "must be <description>" names what is expected in words, not as a regular expression.
       const description = (error.parentSchema as JsonSchema | undefined)?.description;
-      return typeof description === 'string' ? description.replace(/\.$/, '').replace(/^A /, 'a ') : `matching ${String(params.pattern)}`;
+      return typeof description === 'string' ? description.replace(/\.$/, '').replace(/^(A|An|The) /, (article) => article.toLowerCase()) : `text matching ${String(params.pattern)}`;
     }
     case 'format':
       return `a valid ${String(params.format)}`;
@@ -146,20 +143,39 @@ function expectation(error: ErrorObject): string {
   }
 }
 
-function hintFor(error: ErrorObject): string | undefined {
+function hintFor(error: ErrorObject, keyError = false): string | undefined {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'enum' || error.keyword === 'const') {
     const allowed = error.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue];
     const found = String(error.data);
-    const suggestion = closest(found, allowed.map(String));
+    // Edit distance says nothing about numbers (12 is not a typo of 1): list them instead.
+    const suggestion = allowed.every((v) => typeof v === 'string') ? closest(found, allowed.map(String)) : undefined;
     if (suggestion) return `did you mean \`${suggestion}\`?`;
     return `use ${allowed.length === 1 ? render(allowed[0]) : `one of ${allowed.map(render).join(', ')}`}`;
   }
   if (error.keyword === 'not') return 'pin the image tag to a release, e.g. 1.4.2';
+  if (error.keyword === 'pattern' && params.pattern === DNS_LABEL_PATTERN && typeof error.data === 'string') {
+    const label = dnsLabel(error.data);
+    if (label) return `use lower case and '-', e.g. ${label}`;
+  }
+  if (keyError) return undefined;
+  if (error.keyword === 'type') {
+    const type = String(params.type);
+    if (type === 'array') return "write a list: one item per line, each starting with '- '";
+    if (type === 'object') return 'write a mapping: one `key: value` per line, indented under this key';
+  }
   const description = (error.parentSchema as JsonSchema | undefined)?.description;
   const examples = (error.parentSchema as JsonSchema | undefined)?.examples;
   if (Array.isArray(examples) && examples.length > 0) return `for example ${render(examples[0])}`;
   return typeof description === 'string' ? description : undefined;
+}
+
+const DNS_LABEL_PATTERN = ((clusterSchema.$defs as Record<string, JsonSchema>).dnsLabel as { pattern: string }).pattern;
+
+/** The nearest DNS-1123 label to a name people wrote: Api_Service → api-service. */
+function dnsLabel(name: string): string | undefined {
+  const label = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return label === '' ? undefined : label;
 }
 
 function describe(parentSchema: unknown, field: string): string | undefined {
@@ -167,8 +183,8 @@ function describe(parentSchema: unknown, field: string): string | undefined {
   if (!schema) return undefined;
   const examples = schema.examples;
   const description = typeof schema.description === 'string' ? schema.description : '';
-  const example = Array.isArray(examples) && examples.length > 0 ? ` e.g. ${field}: ${render(examples[0])}` : '';
-  return `${description}${example}`.trim() || undefined;
+  const example = Array.isArray(examples) && examples.length > 0 ? `, e.g. ${field}: ${render(examples[0])}` : '';
+  return `add ${field}${description ? ` (${description.replace(/\.$/, '').replace(/^(A|An|The) /, (article) => article.toLowerCase())})` : ''}${example}`;
 }
 
 function pointerToPath(pointer: string): (string | number)[] {
@@ -189,8 +205,12 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return node;
 }
 
+/** A found value as a message shows it: scalars as written, collections by their kind. */
 function render(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'nothing';
+  if (value === null) return 'null (an empty value)';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return `a mapping (${Object.keys(value).slice(0, 3).join(', ')}${Object.keys(value).length > 3 ? ', …' : ''})`;
   return JSON.stringify(value);
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { Finding, Stage } from '../findings.js';
 import type { SourcePosition } from './types.js';
 
@@ -61,13 +61,14 @@ export function parseYamlSource(file: string, bytes: Uint8Array | string, option
     for (const error of doc.errors) {
       const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [1, 1];
       const duplicate = error.code === 'DUPLICATE_KEY';
+      const key = duplicate ? keyAt(text, error.pos[0]) : undefined;
       findings.push({
         stage,
         code: `${codePrefix}_${duplicate ? 'DUPLICATE_KEY' : 'YAML'}`,
         severity: 'error',
         file,
         position: { line, column },
-        message: firstLine(error.message),
+        message: key ? `key "${key}" appears twice in one mapping` : firstLine(error.message),
         hint: duplicate ? 'each key may appear once in a mapping; remove or merge the repeated key' : 'check indentation and quoting around this point',
       });
     }
@@ -83,7 +84,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array | string, option
         code: `${codePrefix}_ALIASES`,
         severity: 'error',
         file,
-        position: { line: 1, column: 1 },
+        position: firstAlias(doc, lineCounter) ?? { line: 1, column: 1 },
         message: `too many alias expansions (more than ${MAX_ALIASES}): ${firstLine(String((error as Error).message))}`,
         hint: 'write the repeated values out, or use fewer anchors and aliases',
       });
@@ -93,8 +94,35 @@ export function parseYamlSource(file: string, bytes: Uint8Array | string, option
   return { documents, lineCounter, values, findings };
 }
 
+/** Where the first alias (`*name`) of a document is: the start of an alias bomb. */
+function firstAlias(doc: Document.Parsed, lineCounter: LineCounter): SourcePosition | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.range) offset = node.range[0];
+      return offset === undefined ? undefined : visit.BREAK;
+    },
+  });
+  if (offset === undefined) return undefined;
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+/** The plain key text starting at an offset (for naming a duplicate key). */
+function keyAt(text: string, offset: number): string | undefined {
+  const match = /^["']?([^"':\n]+)["']?\s*:/.exec(text.slice(offset, offset + 200));
+  return match?.[1]?.trim();
+}
+
 function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
   return [...parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true })] as Document.Parsed[];
+}
+
+export interface LocateOptions {
+  /** Position of the key that holds the value rather than of the value. */
+  readonly key?: boolean;
+  /** Undefined unless the whole path is in the source (a field filled by a default is not). */
+  readonly exact?: boolean;
 }
 
 /** Position of a node (its value) or, with `key`, of the key that holds it. */
@@ -102,11 +130,12 @@ export function locateIn(
   doc: Document.Parsed,
   lineCounter: LineCounter,
   path: readonly (string | number)[],
-  options: { readonly key?: boolean } = {},
+  options: LocateOptions = {},
 ): SourcePosition | undefined {
   let node: unknown = doc.contents;
   let keyNode: unknown;
   let last: unknown = node;
+  let found = 0;
   for (const part of path) {
     if (isMap(node)) {
       const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part));
@@ -117,9 +146,11 @@ export function locateIn(
       keyNode = undefined;
       node = node.items[part];
     } else break;
+    found++;
     if (node) last = node;
     else break;
   }
+  if (options.exact && found < path.length) return undefined;
   const target = (options.key && keyNode ? keyNode : node ?? keyNode ?? last) as Node | undefined;
   const offset = target?.range?.[0];
   if (offset === undefined) return undefined;
