@@ -75,7 +75,8 @@ describe('monitoring rendering', () => {
     const secrets = requiredSecrets(lab.cluster).filter((s) => s.namespace === 'monitoring');
     expect(secrets.map((s) => [s.name, s.keys.map((k) => [k.key, k.value])])).toEqual([
       ['grafana-admin', [['admin-user', { literal: 'admin' }], ['admin-password', 'random']]],
-      ['grafana-influxdb-token', [['token', 'random']]],
+      // InfluxDB 2 only accepts the admin token's value up front: the bootstrap copies it for Grafana.
+      ['grafana-influxdb-token', [['token', { copyOf: { namespace: 'iot', name: 'influxdb-admin', key: 'token' } }]]],
     ]);
     const rendered = [...renderedFiles([lab]).values()].map((f) => f.content).join('\n');
     expect(rendered).not.toMatch(/kind: Secret\b/);

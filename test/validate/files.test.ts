@@ -11,7 +11,7 @@ d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
 const cases: [string, Record<string, string>, string[]][] = [
   ['a flow sequence left open', edit([['apps/lab/service.yaml', '    app: web', '    app: [web']]), ['E_FILE_YAML@apps/lab/service.yaml:9']],
   ['a duplicate key', edit([['apps/lab/configmap.yaml', '  GREETING: hello', '  GREETING: hello\n  GREETING: again']]), ['E_FILE_DUPLICATE_KEY@apps/lab/configmap.yaml:8', 'E_REF_CONFIGMAP@apps/lab/deployment.yaml:36'] /* the ConfigMap cannot be applied, so its reference dangles */],
-  ['an alias bomb', edit([], { 'apps/lab/bomb.yaml': bomb }), ['E_FILE_ALIASES@apps/lab/bomb.yaml:1']],
+  ['an alias bomb', edit([], { 'apps/lab/bomb.yaml': bomb }), ['E_FILE_ALIASES@apps/lab/bomb.yaml:2']],
   ['a tab in indentation', edit([['apps/lab/service.yaml', '    app: web', '\tapp: web']]), ['E_FILE_TAB@apps/lab/service.yaml:8']],
   ['a document that is a list', edit([], { 'apps/lab/list.yaml': '- a\n- b\n' }), ['E_FILE_NOT_OBJECT@apps/lab/list.yaml:1']],
   ['an object without apiVersion', edit([['apps/lab/configmap.yaml', 'apiVersion: v1\n', '']]), ['E_FILE_NO_API_VERSION@apps/lab/configmap.yaml:1']],

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: how fast pi-gitops is against the step it sits beside and against the floor, measured
+ * side by side in one run (ratios are only compared within a run). Prints a table and writes BENCHMARKS.md.
+ * Never a timed test: the suite asserts behaviour, this file measures it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { stringify, parseAllDocuments } from 'yaml';
+import { renderRepository } from '../generator/render/repository.js';
+import { clusterOfPath } from '../generator/render/layout.js';
+import { loadSpecs } from '../generator/io/specs.js';
+import { buildCluster } from '../generator/repo/flux-graph.js';
+import { kustomizeBuildAll } from '../generator/io/kustomize.js';
+import { createSchemaCheck, SchemaStore } from '../generator/validate/schemas/index.js';
+import type { BuiltObject } from '../generator/validate/types.js';
+import { syntheticSpec } from './synthetic.js';
+import { benchBudgetScale, budgetObjectsPerSecond } from './budget.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const cli = ['bin/pi-gitops.js'];
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Wall time of a whole process, median of RUNS, after one warm-up run (file cache). */
+function timeProcess(command: string, args: readonly string[], expectStatus: readonly number[] = [0]): number {
+  const once = (): number => {
+    const start = performance.now();
+    const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+    const ms = performance.now() - start;
+    if (!expectStatus.includes(result.status ?? -1)) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 400)}`);
+    return ms;
+  };
+  once();
+  return median(Array.from({ length: RUNS }, once));
+}
+
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+function timeSync(fn: () => unknown, runs = RUNS): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const rows: [string, string, string][] = [];
+const row = (what: string, value: string, note = ''): void => {
+  rows.push([what, value, note]);
+  process.stdout.write(`${what.padEnd(62)} ${value.padStart(14)}  ${note}\n`);
+};
+const ms = (n: number): string => `${n.toFixed(0)} ms`;
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+
+// 1. As a user runs it: cold processes on the bundled pi5-lab.
+const nodeStart = timeProcess(process.execPath, ['-e', '0']);
+const cliStart = timeProcess(process.execPath, [...cli, '--version']);
+row('node -e 0 (process floor)', ms(nodeStart));
+row('pi-gitops --version (CLI start-up)', ms(cliStart), `(c) ${ratio(cliStart, nodeStart)} node -e 0`);
+const generateCheck = timeProcess(process.execPath, [...cli, 'generate', '--check']);
+row('pi-gitops generate --check (both example clusters)', ms(generateCheck));
+const validate = timeProcess(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1]);
+row('pi-gitops validate --cluster pi5-lab', ms(validate));
+const budgetCli = timeProcess(process.execPath, [...cli, 'budget', '--cluster', 'pi5-lab'], [0, 1]);
+row('pi-gitops budget --cluster pi5-lab', ms(budgetCli));
+
+// (a) the kustomize builds of the same Flux paths alone: the step Flux itself runs.
+const graph = await buildCluster(root, 'clusters/pi5-lab');
+const paths = graph.builds.map((b) => b.path);
+const kustomizeOnly = await timeAsync(() => kustomizeBuildAll(root, paths));
+row(`kubectl kustomize of the ${paths.length} Flux paths of pi5-lab (parallel)`, ms(kustomizeOnly));
+row('validate vs kustomize builds alone', ratio(validate, kustomizeOnly), '(a) target ≤ 1.25×');
+
+// (b) render vs a bare yaml stringify of the same objects (the floor).
+const { specs } = await loadSpecs(root);
+const rendered = renderRepository(specs);
+const objects = rendered.filter((f) => /\.ya?ml$/.test(f.path)).flatMap((f) => parseAllDocuments(f.content).map((d) => (Array.isArray(d) ? null : d.toJS())).filter((o) => o && typeof o === 'object'));
+const renderMs = timeSync(() => renderRepository(specs), 20);
+const floorMs = timeSync(() => objects.map((o) => stringify(o, { lineWidth: 0 })), 20);
+row(`render both example clusters (${rendered.length} files, ${objects.length} documents)`, `${renderMs.toFixed(1)} ms`);
+row('bare yaml stringify of the same objects', `${floorMs.toFixed(1)} ms`);
+row('render vs stringify floor', ratio(renderMs, floorMs), '(b) target ≤ 2×');
+
+// 2. Scale: synthetic specs of 1, 10 and 50 clusters × 40 apps.
+const schemaCheck = createSchemaCheck({ store: new SchemaStore() });
+for (const clusters of [1, 10, 50]) {
+  const synthetic = Array.from({ length: clusters }, (_, i) => syntheticSpec(`syn-${String(i).padStart(2, '0')}`, 6, 40));
+  let files = renderRepository(synthetic);
+  const renderTime = timeSync(() => (files = renderRepository(synthetic)), 3);
+  const docs: BuiltObject[] = files
+    .filter((f) => /\.ya?ml$/.test(f.path) && !f.path.endsWith('kustomization.yaml') && !f.path.includes('/nodes/') && !f.path.includes('/ansible/'))
+    .flatMap((f) => parseAllDocuments(f.content).map((d) => ({ object: (Array.isArray(d) ? {} : d.toJS()) as Record<string, unknown>, fluxPath: f.path })))
+    .filter((o) => o.object && typeof o.object.kind === 'string');
+  const schemaTime = timeSync(() => schemaCheck(docs), 3);
+  // The budget runs per cluster: that cluster's overlays plus the shared bases it uses (unbuilt documents).
+  const names = synthetic.map((s) => s.cluster.metadata.name);
+  const budgetRate = budgetObjectsPerSecond(
+    synthetic.map((s) => ({ spec: s, objects: docs.filter((d) => [undefined, s.cluster.metadata.name].includes(clusterOfPath(d.fluxPath, names))).map((d) => d.object) })),
+  );
+  row(`scale ${String(clusters).padStart(2)} cluster(s) × 40 apps: render`, `${Math.round((docs.length / renderTime) * 1000).toLocaleString('en')}/s`, `${docs.length} objects in ${renderTime.toFixed(0)} ms`);
+  row(`scale ${String(clusters).padStart(2)} cluster(s) × 40 apps: schema validation`, `${Math.round((docs.length / schemaTime) * 1000).toLocaleString('en')}/s`, `${schemaTime.toFixed(0)} ms; target ≥ 10,000/s`);
+  row(`scale ${String(clusters).padStart(2)} cluster(s) × 40 apps: budget`, `${Math.round(budgetRate.objectsPerSecond).toLocaleString('en')}/s`, `${budgetRate.objects} objects, every scenario, ${budgetRate.ms.toFixed(0)} ms`);
+}
+
+// 3. Budget: N nodes × 1,000 pods, steady + HPA max + every single-node loss.
+for (const result of benchBudgetScale([3, 6, 12, 24])) {
+  row(`budget ${String(result.nodes).padStart(2)} nodes × ${result.pods} pods, ${result.scenarios} scenarios`, `${result.medianMs.toFixed(1)} ms`, result.nodes === 12 ? 'target < 200 ms' : '');
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const machine = `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, kubectl ${execFileSync('kubectl', ['version', '--client', '-o', 'json']).toString().match(/"gitVersion":\s*"([^"]+)"/)?.[1] ?? '?'}`;
+const date = new Date().toISOString().slice(0, 10);
+const table = ['| measurement | result | note |', '| --- | ---: | --- |', ...rows.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`)].join('\n');
+writeFileSync(
+  new URL('../BENCHMARKS.md', import.meta.url),
+  `# Benchmarks\n\nMeasured by \`npm run bench\` (bench/run.ts) on ${date}: ${machine}. Medians of ${RUNS} runs after a warm-up; cold processes where a user would start one. Ratios compare measurements taken side by side in the same run.\n\n${table}\n`,
+);
+process.stdout.write(`\nmachine: ${machine}\ndate: ${date}\nwritten: BENCHMARKS.md\n`);
