@@ -55,6 +55,16 @@ export function checkSemantics(file: string, spec: ClusterSpec, locate: Locate):
     }
   });
 
+  // K3s takes default-local-storage-path (and its data-dir) from one cluster-wide setting, so every SSD
+  // must be mounted at the same path.
+  const firstMount = body.nodes[0]?.storage.mountPath;
+  body.nodes.forEach((node, index) => {
+    const valid = (path: string): boolean => path !== '/' && !path.endsWith('/');
+    if (index > 0 && node.storage.mountPath !== firstMount && valid(node.storage.mountPath) && valid(firstMount ?? '/')) {
+      add('E_SPEC_MOUNT_PATHS_DIFFER', ['spec', 'nodes', index, 'storage', 'mountPath'], `nodes[${index}] mounts its SSD at ${node.storage.mountPath} but nodes[0] at ${firstMount}`, `mount every SSD at the same path (K3s's local storage path is cluster-wide), e.g. ${firstMount}`, { expected: firstMount, found: node.storage.mountPath });
+    }
+  });
+
   // Networks: the pod and service CIDRs must be valid, apart, and not hold a node's own address
   // (K3s routes those ranges inside the cluster, so the node would become unreachable).
   const cidrs: { field: 'clusterCidr' | 'serviceCidr'; cidr: Cidr }[] = [];

@@ -42,7 +42,7 @@ spec_node() {
       NODE_ROLE='agent'
       NODE_MEMORY_GIB='16'
       NODE_DEVICE='/dev/nvme0n1'
-      NODE_MOUNT='/var/lib/data'
+      NODE_MOUNT='/mnt/ssd'
       NODE_PAGE_SIZE_4K='true'
       ;;
     'worker-2')
