@@ -70,6 +70,9 @@ const row = (what: string, value: string, note = ''): void => {
 const ms = (n: number): string => `${n.toFixed(0)} ms`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
+// The bin runs dist/ only when it is newer than every source; build it so the CLI is timed as users run it.
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+
 // 1. As a user runs it: cold processes on the bundled pi5-lab.
 const nodeStart = timeProcess(process.execPath, ['-e', '0']);
 const cliStart = timeProcess(process.execPath, [...cli, '--version']);
@@ -83,10 +86,14 @@ const budgetCli = timeProcess(process.execPath, [...cli, 'budget', '--cluster', 
 row('pi-gitops budget --cluster pi5-lab', ms(budgetCli));
 
 // (a) the kustomize builds of the same Flux paths alone: the step Flux itself runs.
+// Like Flux, the entry must be built before the paths it declares are known: two waves, the second in parallel.
 const graph = await buildCluster(root, 'clusters/pi5-lab');
-const paths = graph.builds.map((b) => b.path);
-const kustomizeOnly = await timeAsync(() => kustomizeBuildAll(root, paths));
-row(`kubectl kustomize of the ${paths.length} Flux paths of pi5-lab (parallel)`, ms(kustomizeOnly));
+const [entry, ...children] = graph.builds.map((b) => b.path);
+const kustomizeOnly = await timeAsync(async () => {
+  await kustomizeBuildAll(root, [entry!]);
+  await kustomizeBuildAll(root, children);
+});
+row(`kubectl kustomize of the ${children.length + 1} Flux paths of pi5-lab (entry, then the rest in parallel)`, ms(kustomizeOnly));
 row('validate vs kustomize builds alone', ratio(validate, kustomizeOnly), '(a) target ≤ 1.25×');
 
 // (b) render vs a bare yaml stringify of the same objects (the floor).

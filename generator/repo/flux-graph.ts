@@ -15,10 +15,13 @@ export interface FluxNode {
 
 export interface ClusterBuild {
   readonly entry: string;
-  /** Every folder built, entry first, with kustomize's result. */
-  readonly builds: readonly BuildResult[];
+  /** Every folder built, entry first, with kustomize's result and its objects parsed once. */
+  readonly builds: readonly BuiltFolder[];
   readonly nodes: readonly FluxNode[];
 }
+
+/** A folder's build result with the objects of its output (empty when the build failed). */
+export type BuiltFolder = BuildResult & { readonly objects: readonly Record<string, unknown>[] };
 
 interface Doc {
   apiVersion?: string;
@@ -56,7 +59,7 @@ export function normalizeFluxPath(path: string | undefined): string {
  * `build` replaces the kustomize call (validate checks a folder offline before building it).
  */
 export async function buildCluster(root: string, entry: string, build: (path: string) => Promise<BuildResult> = (p) => kustomizeBuild(root, p)): Promise<ClusterBuild> {
-  const builds: BuildResult[] = [];
+  const builds: BuiltFolder[] = [];
   const nodes: FluxNode[] = [];
   const seen = new Set<string>();
   let frontier = [entry];
@@ -64,9 +67,9 @@ export async function buildCluster(root: string, entry: string, build: (path: st
     const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), build(p))));
     const next: string[] = [];
     for (const result of results) {
-      builds.push(result);
-      if (!result.yaml) continue;
-      for (const doc of parseBuiltObjects(result.yaml) as Doc[]) {
+      const objects = result.yaml ? parseBuiltObjects(result.yaml) : [];
+      builds.push({ ...result, objects });
+      for (const doc of objects as Doc[]) {
         if (doc.kind !== 'Kustomization' || !doc.apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) continue;
         const namespace = doc.metadata?.namespace ?? 'flux-system';
         const path = normalizeFluxPath(doc.spec?.path);

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import { kustomizeBuild, ToolMissingError, type BuildResult } from '../io/kustomize.js';
-import { buildCluster, normalizeFluxPath, parseBuiltObjects } from '../repo/flux-graph.js';
+import { buildCluster, normalizeFluxPath } from '../repo/flux-graph.js';
 import { checkKustomizeTree } from './_kustomize-tree.js';
 import { CLUSTER_SCOPED } from './_kinds.js';
 import { attachSource } from './locate.js';
@@ -80,7 +80,7 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
     const built: string[] = [];
     const targetNamespace = new Map<string, string>();
     const taken = new Set<SourceEntry>();
-    const parsed = result.builds.map((b) => ({ build: b, objects: b.yaml ? parseBuiltObjects(b.yaml) : [] }));
+    const parsed = result.builds.map((b) => ({ build: b, objects: b.objects }));
     for (const { objects: list } of parsed) {
       for (const o of list) {
         const spec = o.spec as { path?: string; targetNamespace?: string } | undefined;

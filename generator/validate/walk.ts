@@ -1,7 +1,7 @@
 import type { RepoFs } from './fs.js';
 
-/** Folders never scanned: dependencies, Git internals, our own tests and generated API schemas. */
-export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'test', 'schemas']);
+/** Folders never scanned: dependencies, Git internals, our own tests, generated API schemas and the compiled CLI. */
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'test', 'schemas', 'dist', 'coverage']);
 
 /** Every regular file under the root (symlinks are judged by the build stage, not followed), sorted. */
 export async function listFiles(fs: RepoFs, dir = ''): Promise<string[]> {

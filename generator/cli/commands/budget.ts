@@ -3,7 +3,7 @@ import { formatFindings } from '../../findings-format.js';
 import { hasErrors } from '../../findings.js';
 import { ToolMissingError } from '../../io/kustomize.js';
 import { loadSpecs } from '../../io/specs.js';
-import { buildCluster, parseBuiltObjects } from '../../repo/flux-graph.js';
+import { buildCluster } from '../../repo/flux-graph.js';
 import { objectId, type BuiltObject } from '../../validate/types.js';
 import { formatOption, parse } from '../args.js';
 import { ExitCode, write, type CliContext } from '../context.js';
@@ -56,7 +56,7 @@ export async function run(ctx: CliContext, argv: readonly string[]): Promise<num
     const seen = new Set<string>();
     const objects: BuiltObject[] = [];
     for (const b of build.builds) {
-      for (const object of parseBuiltObjects(b.yaml ?? '')) {
+      for (const object of b.objects) {
         const id = objectId(object);
         if (seen.has(id)) continue;
         seen.add(id);
