@@ -6,6 +6,8 @@ type Command = { run(ctx: CliContext, argv: readonly string[]): Promise<number>;
 /** Commands load lazily so `pi-gitops --version` does not pay for ajv or kustomize plumbing. */
 const commands: Record<string, () => Promise<Command>> = {
   generate: () => import('./commands/generate.js'),
+  ci: () => import('./commands/ci.js'),
+  diff: () => import('./commands/diff.js'),
 };
 
 const usage = (): string => `Usage: pi-gitops <command> [options]
