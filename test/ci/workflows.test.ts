@@ -1,0 +1,126 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+
+// The workflows, checked offline: GitHub's own parser (unknown keys, bad expressions, unknown
+// `needs`), then the rules we hold them to (least privilege, pinned actions, no expression
+// expanded inside a script).
+
+const dir = '.github/workflows';
+const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+// The parser imports its JSON schema without an import attribute: plain node (and so vitest's
+// externalised modules) refuses that, tsx's loader accepts it.
+let parser: typeof import('@actions/workflow-parser');
+beforeAll(async () => {
+  parser = (await tsImport('@actions/workflow-parser', import.meta.url)) as typeof import('@actions/workflow-parser');
+});
+
+/** Schema errors (unknown keys, bad expressions), then model errors (unknown `needs`). */
+async function parserErrors(name: string, content: string): Promise<string[]> {
+  const result = parser.parseWorkflow({ name, content }, new parser.NoOperationTraceWriter());
+  if (result.value !== undefined) await parser.convertWorkflowTemplate(result.context, result.value);
+  return result.context.errors.getErrors().map((e) => e.message);
+}
+
+type Permissions = Record<string, string> | string | undefined;
+interface Step {
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+interface Job {
+  permissions?: Permissions;
+  steps?: Step[];
+  needs?: string | string[];
+  if?: string;
+}
+interface Workflow {
+  permissions?: Permissions;
+  on: unknown;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+const load = (file: string): Workflow => parseYaml(readFileSync(`${dir}/${file}`, 'utf8')) as Workflow;
+
+/** Every permission each job ends up with (a job's own block replaces the workflow's). */
+function effective(workflow: Workflow): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const p = job.permissions ?? workflow.permissions;
+    if (p === undefined || typeof p === 'string') throw new Error(`${name}: permissions must be an explicit map (found ${String(p)})`);
+    out[name] = p;
+  }
+  return out;
+}
+
+describe('GitHub workflows', () => {
+  it('are the two we expect', () => {
+    expect(files).toEqual(['main.yaml', 'pr.yaml']);
+  });
+
+  it.each(files)('%s passes GitHub’s workflow parser', async (file) => {
+    expect(await parserErrors(file, readFileSync(`${dir}/${file}`, 'utf8'))).toEqual([]);
+  });
+
+  it('the parser check can fail: it reports an unknown key, a bad expression and an unknown need', async () => {
+    const good = readFileSync(`${dir}/pr.yaml`, 'utf8');
+    expect((await parserErrors('bad.yaml', good.replace('timeout-minutes: 45', 'timeout-minutez: 45'))).join('\n')).toMatch(/timeout-minutez/);
+    expect((await parserErrors('bad.yaml', good.replace('if: ${{ !cancelled() }}', 'if: ${{ !cancelled( }}'))).join('\n')).toMatch(/expression|Unexpected|cancelled/i);
+    expect((await parserErrors('bad.yaml', good.replace('needs: [check, comment]', 'needs: [check, commnet]'))).join('\n')).toMatch(/depends on unknown job 'commnet'/);
+  });
+
+  it.each(files)('%s is read-only at the top', (file) => {
+    expect(load(file).permissions).toEqual({ contents: 'read' });
+  });
+
+  it('pr.yaml: only the comment job writes, and only to pull requests', () => {
+    const perms = effective(load('pr.yaml'));
+    expect(perms).toEqual({ check: { contents: 'read' }, comment: { contents: 'read', 'pull-requests': 'write' }, gate: {} });
+  });
+
+  it('pr.yaml: comments only when the token can write (not from forks), and the gate runs after the comment', () => {
+    const wf = load('pr.yaml');
+    expect(wf.jobs.comment!.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(wf.jobs.gate!.needs).toEqual(['check', 'comment']);
+    expect(wf.jobs.gate!.if).toBe('${{ always() }}');
+    const runs = (wf.jobs.check!.steps ?? []).map((s) => s.run ?? '').join('\n');
+    for (const command of ['npm ci', 'npm test', 'validate --format json', 'ci annotate', 'budget --format markdown', 'git worktree add', 'diff --base "origin/$BASE_REF" --format markdown']) expect(runs).toContain(command);
+  });
+
+  it('main.yaml: only the job that pushes may write contents, serialised without cancelling, guarded against its own commits', () => {
+    const wf = load('main.yaml');
+    expect(effective(wf)).toEqual({ render: { contents: 'write' } });
+    expect(wf.concurrency).toEqual({ group: 'render-main', 'cancel-in-progress': false });
+    expect(wf.on).toEqual({ push: { branches: ['main'] } });
+    expect(wf.jobs.render!.if).toContain('Generated-by: pi-gitops ci commit');
+    const runs = (wf.jobs.render!.steps ?? []).map((s) => s.run ?? '');
+    const order = ['generate', 'validate', 'ci commit'].map((c) => runs.findIndex((r) => r.includes(`pi-gitops.js ${c}`)));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it.each(files)('%s pins every action to a commit SHA with its version beside it', (file) => {
+    const text = readFileSync(`${dir}/${file}`, 'utf8');
+    const uses = [...text.matchAll(/uses:\s*(\S+)(.*)$/gm)];
+    expect(uses.length).toBeGreaterThan(0);
+    for (const [, ref, rest] of uses) {
+      expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(rest).toMatch(/^ # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it.each(files)('%s expands no expression inside a script and passes the token only through env', (file) => {
+    const wf = load(file);
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      for (const step of job.steps ?? []) {
+        expect(step.run ?? '', `${name}: a run script`).not.toContain('${{');
+        for (const [key, value] of Object.entries(step.env ?? {})) {
+          if (String(value).includes('secrets.')) expect([name, key]).toEqual(['comment', 'GITHUB_TOKEN']);
+        }
+      }
+    }
+  });
+});
