@@ -128,6 +128,7 @@ interface Comment {
   readonly id: number;
   readonly body?: string | null;
   readonly html_url: string;
+  readonly user?: { readonly type?: string } | null;
 }
 
 /** Creates or updates the marked comment on issue/pull request `number`. */
@@ -140,7 +141,9 @@ export async function upsertComment(octokit: Octokit, settings: GitHubSettings, 
   } catch (error) {
     throw explain(error, `listing the comments of pull request #${number}`, settings.token);
   }
-  const previous = comments.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+  // Prefer the bot's own comment should a person have pasted the marker somewhere too.
+  const marked = comments.filter((c) => typeof c.body === 'string' && c.body.includes(marker));
+  const previous = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
   const text = body.includes(marker) ? body : `${marker}\n${body}`;
   if (previous) {
     if (previous.body === text) return { action: 'unchanged', id: previous.id, url: previous.html_url };

@@ -73,6 +73,18 @@ describe('pi-gitops ci comment against a local GitHub API', () => {
     expect(github.requests.every((r) => r.authorization === `token ${token}`)).toBe(true);
   });
 
+  it('updates the bot’s comment, not a person’s comment that quotes the marker', async () => {
+    github.comments.set(7, [
+      { id: 10, body: `I saw ${REPORT_MARKER} in the source`, user: { login: 'ada', type: 'User' } },
+      { id: 11, body: `${REPORT_MARKER}\nold report`, user: { login: 'github-actions[bot]', type: 'Bot' } },
+    ]);
+
+    const run = await comment();
+
+    expect(run.stdout).toMatch(/^updated comment 11 /);
+    expect(github.comments.get(7)![0]!.body).toBe(`I saw ${REPORT_MARKER} in the source`);
+  });
+
   it('retries a 502 and then succeeds', async () => {
     github.fail({ method: 'GET', path: /\/comments$/, status: 502, message: 'Bad Gateway' });
 
