@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tsImport } from 'tsx/esm/api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { truthy } from '@actions/expressions/result';
+import { commitMessage } from '../../generator/io/git.js';
 
 // The workflows, checked offline: GitHub's own parser (unknown keys, bad expressions, unknown
 // `needs`), then the rules we hold them to (least privilege, pinned actions, no expression
@@ -41,6 +44,25 @@ interface Workflow {
   on: unknown;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<string, Job>;
+}
+
+/** Evaluates a job `if:` as the runner would, with the given `github` context (status functions as given). */
+function evaluateIf(condition: string, github: unknown, status: Record<string, boolean> = {}): boolean {
+  let source = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  for (const [fn, value] of Object.entries(status)) source = source.split(`${fn}()`).join(String(value));
+  const toData = (value: unknown): data.ExpressionData => {
+    if (typeof value === 'string') return new data.StringData(value);
+    if (typeof value === 'boolean') return new data.BooleanData(value);
+    if (typeof value === 'number') return new data.NumberData(value);
+    if (value === null || value === undefined) return new data.Null();
+    const dict = new data.Dictionary();
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) dict.add(k, toData(v));
+    return dict;
+  };
+  const lexed = new Lexer(source).lex();
+  const expr = new Parser(lexed.tokens, ['github'], []).parse();
+  const result = new Evaluator(expr, new data.Dictionary({ key: 'github', value: toData(github) })).evaluate();
+  return truthy(result);
 }
 
 const load = (file: string): Workflow => parseYaml(readFileSync(`${dir}/${file}`, 'utf8')) as Workflow;
@@ -100,6 +122,24 @@ describe('GitHub workflows', () => {
     const order = ['generate', 'validate', 'ci commit'].map((c) => runs.findIndex((r) => r.includes(`pi-gitops.js ${c}`)));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('main.yaml: its guard skips the bot’s own render commits and runs for anything else', () => {
+    const guard = load('main.yaml').jobs.render!.if!;
+    const push = (message: string | null): unknown => ({ event: { head_commit: message === null ? null : { message } } });
+
+    expect(evaluateIf(guard, push(commitMessage(['clusters/pi5-lab/apps.yaml'], ['pi5-lab'])))).toBe(false);
+    expect(evaluateIf(guard, push('Merge pull request #12 from example/more-replicas\n\nThree replicas'))).toBe(true);
+    expect(evaluateIf(guard, push(null))).toBe(true);
+  });
+
+  it('pr.yaml: the comment job runs for the repository’s own branches and not for forks', () => {
+    const condition = load('pr.yaml').jobs.comment!.if!;
+    const event = (head: string): unknown => ({ repository: 'example/pi-fleet', event: { pull_request: { head: { repo: { full_name: head } } } } });
+
+    expect(evaluateIf(condition, event('example/pi-fleet'), { cancelled: false })).toBe(true);
+    expect(evaluateIf(condition, event('someone/pi-fleet'), { cancelled: false })).toBe(false);
+    expect(evaluateIf(condition, event('example/pi-fleet'), { cancelled: true })).toBe(false);
   });
 
   it.each(files)('%s pins every action to a commit SHA with its version beside it', (file) => {
