@@ -44,10 +44,14 @@ export interface ClusterChanges {
 export interface ChangeSummary {
   readonly version: 1;
   readonly base: string;
+  /** files: objects per rendered file; build: objects per cluster as kustomize builds its Flux paths. */
+  readonly mode: 'files' | 'build';
   /** Only clusters (and SHARED) with at least one change, in name order, SHARED last. */
   readonly clusters: readonly ClusterChanges[];
   /** Rendered files that do not parse as YAML on either side (never expected; reported, not thrown). */
   readonly unparsed: readonly string[];
+  /** Builds that failed (build mode), as "<side> <cluster> <path>: <first line of the error>". */
+  readonly buildErrors: readonly string[];
 }
 
 const MAX_FIELDS = 5;
@@ -91,38 +95,71 @@ export function objectsOf(files: readonly GeneratedFile[], unparsed: string[] = 
   return out;
 }
 
-/** Compares the repository rendered at the base with the one rendered now. */
+/** Compares the repository rendered at the base with the one rendered now, file by file. */
 export function summariseChanges(before: readonly GeneratedFile[], after: readonly GeneratedFile[], clusters: readonly string[], base: string): ChangeSummary {
   const unparsed: string[] = [];
   const old = objectsOf(before, unparsed);
   const now = objectsOf(after, unparsed);
+  return compareEntries(old, now, (entry) => clusterOfPath(entry.file, clusters) ?? SHARED, base, { unparsed });
+}
+
+/** A Kubernetes object as kustomize built it for one Flux Kustomization path of a cluster. */
+export interface BuiltEntry {
+  readonly cluster: string;
+  /** The folder whose build produced it. */
+  readonly fluxPath: string;
+  readonly object: Record<string, unknown>;
+}
+
+/**
+ * Compares what each cluster's Flux Kustomizations build to, at the base and now: the objects the
+ * cluster would really run, shared bases resolved into every cluster that uses them.
+ */
+export function summariseBuilt(before: readonly BuiltEntry[], after: readonly BuiltEntry[], base: string, buildErrors: readonly string[] = []): ChangeSummary {
+  const index = (entries: readonly BuiltEntry[]): Map<string, Entry & { cluster: string }> => {
+    const out = new Map<string, Entry & { cluster: string }>();
+    for (const { cluster, fluxPath, object } of entries) {
+      const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+      const kind = typeof object.kind === 'string' ? object.kind : 'Object';
+      const name = typeof metadata.name === 'string' ? metadata.name : '';
+      const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : '';
+      out.set(`${cluster}\u0000${kind}/${namespace}/${name}`, { cluster, kind, namespace, name, file: fluxPath, value: object });
+    }
+    return out;
+  };
+  return compareEntries(index(before), index(after), (entry) => (entry as Entry & { cluster: string }).cluster, base, { mode: 'build', buildErrors });
+}
+
+function compareEntries(old: Map<string, Entry>, now: Map<string, Entry>, groupOf: (entry: Entry) => string, base: string, extra: { unparsed?: string[]; mode?: 'files' | 'build'; buildErrors?: readonly string[] }): ChangeSummary {
   const groups = new Map<string, { added: ObjectRef[]; changed: ChangedObject[]; removed: ObjectRef[] }>();
-  const group = (file: string): { added: ObjectRef[]; changed: ChangedObject[]; removed: ObjectRef[] } => {
-    const cluster = clusterOfPath(file, clusters) ?? SHARED;
+  const group = (entry: Entry): { added: ObjectRef[]; changed: ChangedObject[]; removed: ObjectRef[] } => {
+    const cluster = groupOf(entry);
     let g = groups.get(cluster);
     if (!g) groups.set(cluster, (g = { added: [], changed: [], removed: [] }));
     return g;
   };
   for (const [key, entry] of now) {
     const previous = old.get(key);
-    if (!previous) group(entry.file).added.push(ref(entry));
+    if (!previous) group(entry).added.push(ref(entry));
     else {
       const fields: FieldChange[] = [];
       diffValues(previous.value, entry.value, '', fields);
-      if (fields.length > 0) group(entry.file).changed.push({ ...ref(entry), fields: fields.slice(0, MAX_FIELDS), fieldCount: fields.length });
+      if (fields.length > 0) group(entry).changed.push({ ...ref(entry), fields: fields.slice(0, MAX_FIELDS), fieldCount: fields.length });
     }
   }
-  for (const [key, entry] of old) if (!now.has(key)) group(entry.file).removed.push(ref(entry));
+  for (const [key, entry] of old) if (!now.has(key)) group(entry).removed.push(ref(entry));
   const order = (a: string, b: string): number => (a === SHARED ? 1 : b === SHARED ? -1 : a.localeCompare(b));
   const byRef = (a: ObjectRef, b: ObjectRef): number => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.file.localeCompare(b.file);
   return {
     version: 1,
     base,
+    mode: extra.mode ?? 'files',
     clusters: [...groups.keys()].sort(order).map((cluster) => {
       const g = groups.get(cluster)!;
       return { cluster, added: g.added.sort(byRef), changed: g.changed.sort(byRef), removed: g.removed.sort(byRef) };
     }),
-    unparsed: [...new Set(unparsed)].sort(),
+    unparsed: [...new Set(extra.unparsed ?? [])].sort(),
+    buildErrors: [...(extra.buildErrors ?? [])],
   };
 }
 

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { renderRepository } from '../../generator/render/repository.js';
 import { REPORT_MARKER } from '../../generator/report/comment.js';
+import { loadSpec } from '../../generator/spec/load.js';
 import { git, projectSandbox, runCli, runStep, type ProjectSandbox, type WorkflowStep } from './helpers.js';
 
 // Runs the report steps of .github/workflows/pr.yaml — the scripts as written there — in a
@@ -62,8 +64,14 @@ describe('pr.yaml report steps, run for a pull request that raises a replica cou
   it('summarises the change per cluster against origin/<base>', () => {
     const diff = readFileSync(join(temp, 'report', 'diff.md'), 'utf8');
 
-    expect(diff).toContain('Rendered objects against `origin/main`');
+    expect(diff).toContain('Objects the clusters build to (kustomize) against `origin/main`');
     expect(diff).toContain('`spec.distribution.version: 2.9.4 → 2.9.5`');
+    // Once the apps renderer is merged, the raised replica count shows on the Deployment pi5-lab runs.
+    const rendersApps = renderRepository([loadSpec('clusters/pi5-lab/cluster.yaml', readFileSync('clusters/pi5-lab/cluster.yaml')).spec!]).some((f) => f.path.startsWith('apps/'));
+    if (rendersApps) {
+      expect(diff).toContain('`Deployment iot/device-management`');
+      expect(diff).toContain('`spec.replicas: 2 → 3`');
+    }
   });
 
   it('puts the composed report, marker first, into the job summary', async () => {

@@ -109,7 +109,7 @@ describe('GitHub workflows', () => {
     expect(wf.jobs.gate!.needs).toEqual(['check', 'comment']);
     expect(wf.jobs.gate!.if).toBe('${{ always() }}');
     const runs = (wf.jobs.check!.steps ?? []).map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npm test', 'validate --format json', 'ci annotate', 'budget --format markdown', 'git worktree add', 'diff --base "origin/$BASE_REF" --format markdown']) expect(runs).toContain(command);
+    for (const command of ['npm ci', 'npm test', 'validate --format json', 'ci annotate', 'budget --format markdown', 'git worktree add', 'diff --base "origin/$BASE_REF" --build --format markdown']) expect(runs).toContain(command);
   });
 
   it('main.yaml: only the job that pushes may write contents, serialised without cancelling, guarded against its own commits', () => {
