@@ -91,7 +91,9 @@ export function createClient(settings: GitHubSettings, retry: RetryOptions = {})
         return await request(options);
       } catch (error) {
         const failure = httpFailure(error);
-        const retryable = failure !== undefined && (failure.status >= 500 || isSecondaryRateLimit(failure));
+        // A POST that failed with 5xx may have been applied: upsertComment looks again instead of re-sending it.
+        const idempotent = String(options.method).toUpperCase() !== 'POST';
+        const retryable = failure !== undefined && ((failure.status >= 500 && idempotent) || isSecondaryRateLimit(failure));
         if (!retryable || attempt >= attempts) throw error;
         const after = Number(failure.response?.headers?.['retry-after']);
         const wait = Number.isFinite(after) && after > 0 ? Math.min(after * 1000, maxDelay) : Math.min(base * 2 ** (attempt - 1), maxDelay);
@@ -135,6 +137,32 @@ interface Comment {
 export async function upsertComment(octokit: Octokit, settings: GitHubSettings, number: number, body: string, marker: string): Promise<UpsertResult> {
   const [owner, repo] = settings.repository.split('/');
   if (!owner || !repo) throw new GitHubError(`GITHUB_REPOSITORY must be owner/name (found "${settings.repository}")`);
+  const text = body.includes(marker) ? body : `${marker}\n${body}`;
+  for (let attempt = 1; ; attempt++) {
+    const previous = await findMarked(octokit, settings, owner, repo, number, marker);
+    if (previous) {
+      if (previous.body === text) return { action: 'unchanged', id: previous.id, url: previous.html_url };
+      try {
+        const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body: text });
+        return { action: 'updated', id: data.id, url: data.html_url };
+      } catch (error) {
+        throw explain(error, `updating comment ${previous.id} on pull request #${number}`, settings.token);
+      }
+    }
+    try {
+      const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
+      return { action: 'created', id: data.id, url: data.html_url };
+    } catch (error) {
+      // GitHub may have created the comment before answering 5xx: list again rather than post twice.
+      if ((httpFailure(error)?.status ?? 0) >= 500 && attempt < CREATE_ATTEMPTS) continue;
+      throw explain(error, `commenting on pull request #${number}`, settings.token);
+    }
+  }
+}
+
+const CREATE_ATTEMPTS = 3;
+
+async function findMarked(octokit: Octokit, settings: GitHubSettings, owner: string, repo: string, number: number, marker: string): Promise<Comment | undefined> {
   let comments: Comment[];
   try {
     comments = (await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 })) as Comment[];
@@ -143,21 +171,5 @@ export async function upsertComment(octokit: Octokit, settings: GitHubSettings, 
   }
   // Prefer the bot's own comment should a person have pasted the marker somewhere too.
   const marked = comments.filter((c) => typeof c.body === 'string' && c.body.includes(marker));
-  const previous = marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
-  const text = body.includes(marker) ? body : `${marker}\n${body}`;
-  if (previous) {
-    if (previous.body === text) return { action: 'unchanged', id: previous.id, url: previous.html_url };
-    try {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body: text });
-      return { action: 'updated', id: data.id, url: data.html_url };
-    } catch (error) {
-      throw explain(error, `updating comment ${previous.id} on pull request #${number}`, settings.token);
-    }
-  }
-  try {
-    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
-    return { action: 'created', id: data.id, url: data.html_url };
-  } catch (error) {
-    throw explain(error, `commenting on pull request #${number}`, settings.token);
-  }
+  return marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
 }

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -28,6 +28,8 @@ export interface QueuedFailure {
   readonly status: number;
   readonly message: string;
   readonly headers?: Record<string, string>;
+  /** Carry the request out, then answer with the failure (a 502 from a proxy after GitHub acted). */
+  readonly applied?: boolean;
 }
 
 export interface FakeGitHub {
@@ -62,10 +64,20 @@ export async function startFakeGitHub(options: { token: string; owner: string; r
       const body = await readBody(req);
       requests.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(body !== undefined ? { body } : {}) });
       const failure = failures.findIndex((f) => f.method === req.method && f.path.test(url.pathname));
+      let late: QueuedFailure | undefined;
       if (failure >= 0) {
         const f = failures.splice(failure, 1)[0]!;
-        send(res, f.status, { message: f.message, documentation_url: 'https://docs.github.com/rest' }, f.headers);
-        return;
+        if (!f.applied) {
+          send(res, f.status, { message: f.message, documentation_url: 'https://docs.github.com/rest' }, f.headers);
+          return;
+        }
+        late = f;
+      }
+      if (late) {
+        const f = late;
+        res.writeHead = ((status: number) => ServerResponse.prototype.writeHead.call(res, f.status, { 'content-type': 'application/json' })) as typeof res.writeHead;
+        const end = res.end.bind(res);
+        res.end = ((..._args: unknown[]) => end(JSON.stringify({ message: f.message }))) as typeof res.end;
       }
       const auth = req.headers.authorization ?? '';
       if (auth !== `token ${options.token}` && auth !== `Bearer ${options.token}` && auth !== `bearer ${options.token}`) {

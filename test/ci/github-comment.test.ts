@@ -96,6 +96,28 @@ describe('pi-gitops ci comment against a local GitHub API', () => {
     expect(github.comments.get(7)).toHaveLength(1);
   });
 
+  it('does not post twice when a create was applied but answered 502: it lists again and finds it', async () => {
+    github.fail({ method: 'POST', path: /\/comments$/, status: 502, message: 'Bad Gateway', applied: true });
+
+    const run = await comment();
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^unchanged comment 1000 on pull request #7/);
+    expect(github.comments.get(7)).toHaveLength(1);
+    expect(github.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+  });
+
+  it('creates again after a 502 that was not applied', async () => {
+    github.fail({ method: 'POST', path: /\/comments$/, status: 502, message: 'Bad Gateway' });
+
+    const run = await comment();
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^created comment 1000/);
+    expect(github.comments.get(7)).toHaveLength(1);
+    expect(github.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
+  });
+
   it('waits out a secondary rate limit (403 with Retry-After) and then succeeds', async () => {
     github.fail({ method: 'POST', path: /\/comments$/, status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' } });
 
