@@ -39,6 +39,8 @@ export interface ComposeOptions {
 interface ParsedFindings {
   readonly findings: readonly Finding[];
   readonly summary: string;
+  /** validate's own exit code when its JSON carries one (2: the input could not be checked fully). */
+  readonly exitCode?: number;
 }
 
 /** Reads findingsJson output; anything else is reported as unreadable rather than thrown. */
@@ -49,12 +51,12 @@ export function parseFindingsJson(text: string): ParsedFindings | { readonly err
   } catch (error) {
     return { error: `validate output is not JSON (${(error as Error).message})` };
   }
-  const v = value as { version?: unknown; summary?: unknown; findings?: unknown };
+  const v = value as { version?: unknown; summary?: unknown; findings?: unknown; exitCode?: unknown };
   if (v === null || typeof v !== 'object' || v.version !== 1 || !Array.isArray(v.findings)) {
     return { error: `validate output is not findings JSON version 1 (found version ${JSON.stringify(v?.version)})` };
   }
   const findings = (v.findings as unknown[]).filter((f): f is Finding => f !== null && typeof f === 'object' && typeof (f as Finding).code === 'string' && typeof (f as Finding).message === 'string');
-  return { findings, summary: typeof v.summary === 'string' ? v.summary : `${findings.length} finding(s)` };
+  return { findings, summary: typeof v.summary === 'string' ? v.summary : `${findings.length} finding(s)`, ...(typeof v.exitCode === 'number' ? { exitCode: v.exitCode } : {}) };
 }
 
 const icon = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -63,22 +65,47 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
-function findingsSection(text: string | undefined): { title: string; body: string; errors: number | undefined } {
-  if (text === undefined || text.trim() === '') return { title: 'Findings', body: '_Validation did not run or produced no output; see the workflow log._', errors: undefined };
+function findingsSection(text: string | undefined): { title: string; body: string; errors: number | undefined; unusable: boolean } {
+  const unavailable = (body: string): { title: string; body: string; errors: undefined; unusable: boolean } => ({ title: 'Findings', body, errors: undefined, unusable: false });
+  if (text === undefined || text.trim() === '') return unavailable('_Validation did not run or produced no output; see the workflow log._');
   const parsed = parseFindingsJson(text);
-  if ('error' in parsed) return { title: 'Findings', body: `_${parsed.error}; see the workflow log._`, errors: undefined };
+  if ('error' in parsed) return unavailable(`_${parsed.error}; see the workflow log._`);
   const errors = parsed.findings.filter((f) => f.severity === 'error').length;
-  if (parsed.findings.length === 0) return { title: 'Findings', body: `✅ No findings (${parsed.summary}).`, errors };
-  const order = { error: 0, warning: 1, info: 2 } as const;
-  const rows = [...parsed.findings]
-    .sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3))
-    .map((f) => `| ${icon[f.severity] ?? ''} ${f.severity} | \`${f.code}\` | ${cell(location(f) || '—')} | ${cell(f.message)}${f.hint ? `<br>_hint: ${cell(f.hint)}_` : ''} |`);
-  return { title: 'Findings', body: [`**${parsed.summary}**`, '', '| Severity | Code | Where | Message |', '| --- | --- | --- | --- |', ...rows].join('\n'), errors };
+  const unusable = parsed.exitCode === 2;
+  const actionable = parsed.findings.filter((f) => f.severity !== 'info');
+  const notes = parsed.findings.filter((f) => f.severity === 'info');
+  const out: string[] = [];
+  if (actionable.length === 0) out.push(`✅ No errors or warnings (${parsed.summary}).`);
+  else {
+    const rank = (f: Finding): number => (f.severity === 'error' ? 0 : 1);
+    out.push(`**${parsed.summary}**`, '', '| Severity | Code | Where | Message |', '| --- | --- | --- | --- |');
+    for (const f of [...actionable].sort((a, b) => rank(a) - rank(b))) out.push(findingRow(f));
+  }
+  if (notes.length > 0) {
+    out.push('', `<details><summary>${notes.length} note(s)</summary>`, '', ...notes.map((f) => `- \`${f.code}\` ${cell(f.message)}`), '', '</details>');
+  }
+  return { title: 'Findings', body: out.join('\n'), errors, unusable };
+}
+
+function findingRow(f: Finding): string {
+  return `| ${icon[f.severity] ?? ''} ${f.severity} | \`${f.code}\` | ${cell(location(f) || '—')} | ${cell(f.message)}${f.hint ? `<br>_hint: ${cell(f.hint)}_` : ''} |`;
+}
+
+/** Budget markdown brings its own headings (###); nest them under ours. */
+function nested(markdown: string): string {
+  let fence = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('```')) fence = !fence;
+      return !fence && /^#{1,4} /.test(line) ? `##${line}` : line;
+    })
+    .join('\n');
 }
 
 function budgetSection(before: string | undefined, after: string | undefined): string {
-  const b = before?.trim() ? before.trim() : undefined;
-  const a = after?.trim() ? after.trim() : undefined;
+  const b = before?.trim() ? nested(before.trim()) : undefined;
+  const a = after?.trim() ? nested(after.trim()) : undefined;
   if (!a && !b) return '_The budget did not run or produced no output; see the workflow log._';
   if (a && b && a === b) return ['Unchanged by this pull request.', '', a].join('\n');
   return [
@@ -104,7 +131,13 @@ export function composeComment(parts: ReportParts, options: ComposeOptions = {})
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const found = findingsSection(parts.validateJson);
   const status =
-    found.errors === undefined ? '⚠️ **Validation result unavailable**' : found.errors > 0 ? `❌ **${found.errors} error finding(s): this pull request cannot merge as is**` : '✅ **Valid**';
+    found.errors === undefined
+      ? '⚠️ **Validation result unavailable**'
+      : found.errors > 0
+        ? `❌ **${found.errors} error finding(s): this pull request cannot merge as is**`
+        : found.unusable
+          ? '⚠️ **Validation could not check everything** (validate exited 2)'
+          : '✅ **Valid**';
   const context = parts.context ?? {};
   const facts = [context.headSha ? `head \`${context.headSha.slice(0, 12)}\`` : '', context.baseRef ? `base \`${context.baseRef}\`` : '', context.runUrl ? `[workflow run](${context.runUrl})` : ''].filter(Boolean);
   const head = [REPORT_MARKER, '## pi-gitops report', '', `${status}${facts.length > 0 ? ` · ${facts.join(' · ')}` : ''}`].join('\n');

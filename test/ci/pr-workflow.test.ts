@@ -12,7 +12,7 @@ import { git, projectSandbox, runCli, runStep, type ProjectSandbox, type Workflo
 // and upgrades Flux. `npm ci` is replaced by a shim linking this checkout's node_modules
 // (tests use no network); everything else is the real scripts, git, and the real CLI.
 
-const reportSteps = ['Validate', 'Budget on this pull request', 'Budget on the base branch', 'Changes per cluster', 'Report in the job summary'];
+const reportSteps = ['Render', 'Validate', 'Budget on this pull request', 'Budget on the base branch', 'Changes per cluster', 'Report in the job summary'];
 const steps = (parseYaml(readFileSync('.github/workflows/pr.yaml', 'utf8')) as { jobs: { check: { steps: WorkflowStep[] } } }).jobs.check.steps;
 
 let box: ProjectSandbox;

@@ -108,8 +108,12 @@ describe('GitHub workflows', () => {
     expect(wf.jobs.comment!.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     expect(wf.jobs.gate!.needs).toEqual(['check', 'comment']);
     expect(wf.jobs.gate!.if).toBe('${{ always() }}');
+    const names = (wf.jobs.check!.steps ?? []).map((s) => (s as { name?: string }).name ?? '');
+    expect(names.indexOf('Render')).toBeGreaterThan(names.indexOf('Test'));
+    expect(names.indexOf('Render')).toBeLessThan(names.indexOf('Validate'));
+    expect(names.indexOf('Validate')).toBeLessThan(names.indexOf('Budget on this pull request'));
     const runs = (wf.jobs.check!.steps ?? []).map((s) => s.run ?? '').join('\n');
-    for (const command of ['npm ci', 'npm test', 'validate --format json', 'ci annotate', 'budget --format markdown', 'git worktree add', 'diff --base "origin/$BASE_REF" --build --format markdown']) expect(runs).toContain(command);
+    for (const command of ['npm ci', 'npm test', 'pi-gitops.js generate', 'validate --format json', 'budget --format markdown', 'git worktree add', 'diff --base "origin/$BASE_REF" --build --format markdown']) expect(runs).toContain(command);
   });
 
   it('main.yaml: only the job that pushes may write contents, serialised without cancelling, guarded against its own commits', () => {

@@ -5,7 +5,7 @@ import { composeComment, GITHUB_COMMENT_LIMIT, hasErrorFindings, REPORT_MARKER, 
 
 // Fixture budget markdown as `pi-gitops budget --format markdown` is expected to print it, for a
 // pull request that raises api-service from 2 to 4 replicas on pi5-lab.
-const budgetBefore = `#### pi5-lab
+const budgetBefore = `### Resource budget: pi5-lab — ✅ fits
 
 | Node | CPU requested | Memory requested | Fits |
 | --- | ---: | ---: | --- |
@@ -50,7 +50,7 @@ describe('composeComment', () => {
 
     expect(body).toContain('Unchanged by this pull request.');
     expect(body).not.toContain('#### Before (base)');
-    expect(body).toContain('✅ No findings (0 errors, 0 warnings).');
+    expect(body).toContain('✅ No errors or warnings (0 errors, 0 warnings).');
   });
 
   it('says which parts did not run instead of leaving gaps', () => {
@@ -86,6 +86,32 @@ describe('composeComment', () => {
 
     expect(body.length).toBeLessThanOrEqual(5000);
     expect(body).toContain('✂️');
+  });
+});
+
+describe('composeComment with validate output as validate writes it', () => {
+  it('nests the budget report’s own headings under the before/after headings', () => {
+    const body = composeComment({ budgetBefore, budgetAfter });
+
+    expect(body).toContain('#### Before (base)\n\n##### Resource budget: pi5-lab — ✅ fits');
+    expect(body).not.toMatch(/^### Resource budget: pi5-lab/m);
+  });
+
+  it('folds info findings (stages skipped or not wired) into notes, out of the table and the counts', () => {
+    const info: Finding = { stage: 'schemas', code: 'I_STAGE_NOT_WIRED', severity: 'info', message: 'schemas stage is not wired into this build' };
+
+    const body = composeComment({ validateJson: findingsJson([info], { command: 'validate', exitCode: 0 }) });
+
+    expect(body).toContain('✅ **Valid**');
+    expect(body).toContain('✅ No errors or warnings');
+    expect(body).toContain('<details><summary>1 note(s)</summary>\n\n- `I_STAGE_NOT_WIRED` schemas stage is not wired into this build');
+    expect(body).not.toContain('| ℹ️ info |');
+  });
+
+  it('says validation could not check everything when validate exited 2 without error findings', () => {
+    const body = composeComment({ validateJson: findingsJson([warning], { command: 'validate', exitCode: 2 }) });
+
+    expect(body).toContain('⚠️ **Validation could not check everything** (validate exited 2)');
   });
 });
 
