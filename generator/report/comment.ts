@@ -1,3 +1,4 @@
+import { diffLines } from 'diff';
 import { location } from '../findings-format.js';
 import type { Finding } from '../findings.js';
 
@@ -108,6 +109,26 @@ function budgetSection(before: string | undefined, after: string | undefined): s
   const a = after?.trim() ? nested(after.trim()) : undefined;
   if (!a && !b) return '_The budget did not run or produced no output; see the workflow log._';
   if (a && b && a === b) return ['Unchanged by this pull request.', '', a].join('\n');
+  if (a && b) {
+    // The lines that differ first (what a reviewer compares), then the full reports.
+    return [
+      '#### Before → after',
+      '',
+      '```diff',
+      changedLines(b, a),
+      '```',
+      '',
+      '#### After (this pull request)',
+      '',
+      a,
+      '',
+      '<details><summary><b>Before (base)</b></summary>',
+      '',
+      b,
+      '',
+      '</details>',
+    ].join('\n');
+  }
   return [
     '#### Before (base)',
     '',
@@ -117,6 +138,33 @@ function budgetSection(before: string | undefined, after: string | undefined): s
     '',
     a ?? '_No budget for the head; see the workflow log._',
   ].join('\n');
+}
+
+/** Removed and added lines of the budget report, each group under the nearest heading above it. */
+export function changedLines(before: string, after: string, maxLines = 60): string {
+  const out: string[] = [];
+  let heading = '';
+  let label = '';
+  let shown = '';
+  for (const part of diffLines(before, after)) {
+    const lines = part.value.replace(/\n$/, '').split('\n');
+    if (!part.added && !part.removed) {
+      for (const line of lines) {
+        if (/^#{1,6} /.test(line)) [heading, label] = [line.replace(/^#+ /, ''), ''];
+        // A bold line on its own ("**Steady state** (…)") labels the table under it.
+        else if (/^\*\*[^*]+\*\*/.test(line)) label = line.match(/^\*\*([^*]+)\*\*/)![1]!;
+      }
+      continue;
+    }
+    const title = [heading, label].filter(Boolean).join(' › ');
+    if (title !== shown) {
+      out.push(`  ${title}`);
+      shown = title;
+    }
+    for (const line of lines) out.push(`${part.added ? '+' : '-'} ${line}`);
+  }
+  if (out.length > maxLines) return [...out.slice(0, maxLines), `  … ${out.length - maxLines} more changed line(s) in the full reports below`].join('\n');
+  return out.join('\n');
 }
 
 interface Section {

@@ -61,7 +61,7 @@ describe('pi-gitops ci comment against a local GitHub API', () => {
     expect(stored).toHaveLength(4);
     expect(stored.filter((c) => c.body.includes(REPORT_MARKER))).toHaveLength(1);
     expect(stored[3]!.body).toContain('head `bbbbbbbbbbbb`');
-    expect(stored[3]!.body).toContain('#### Before (base)');
+    expect(stored[3]!.body).toContain('#### Before → after');
     expect(stored[3]!.body).toContain('| rpi-worker-01 | 4.0 GiB |');
     expect(stored[3]!.body).toContain('| rpi-worker-01 | 4.5 GiB |');
     const secondRun = github.requests.slice(github.requests.findIndex((r) => r.method === 'POST') + 1).map((r) => `${r.method} ${r.path}`);

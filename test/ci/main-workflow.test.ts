@@ -41,21 +41,25 @@ const validateAvailable = async (): Promise<boolean> => (await runCli(['validate
 
 describe('main.yaml, run on a local repository', () => {
   it('never commits when validation fails', async () => {
-    // Given: a merged spec that loads and renders but asks for far more memory than six Pis have.
+    // Given: a merge brings a spec change and a hand-written YAML file that does not parse, in an
+    // output folder: generate leaves it alone (not its file), validate must stop the job.
     box = projectSandbox('pi-gitops-mainflow-');
     const spec = join(box.workspace, 'clusters/pi5-lab/cluster.yaml');
-    writeFileSync(spec, readFileSync(spec, 'utf8').replace('version: 1.4.2\n      replicas: 2', 'version: 1.4.2\n      replicas: 100').replace('requests: { cpu: 100m, memory: 256Mi }\n        limits: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: 100m, memory: 4Gi }\n        limits: { cpu: 500m, memory: 4Gi }'));
-    git(box.workspace, 'commit', '-q', '-am', 'Merge: far too many replicas');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('version: 2.9.4', 'version: 2.9.5'));
+    writeFileSync(join(box.workspace, 'clusters/pi5-lab/notes.yaml'), 'owners: [unclosed\n');
+    git(box.workspace, 'add', '.');
+    git(box.workspace, 'commit', '-q', '-m', 'Merge: Flux 2.9.5 and some notes');
     git(box.workspace, 'push', '-q', 'origin', 'HEAD:main');
     const before = git(box.remote, 'rev-parse', 'main').trim();
 
     // When
     const run = runJob(box);
 
-    // Then: the job stops at Validate (an error finding; before validate is merged, its absence) and nothing is pushed.
+    // Then: Render ran, Validate failed (before validate is merged: its absence), nothing was pushed.
+    expect(run.ran).toEqual(['Render', 'Validate']);
     expect(run.failed, run.output).toBe('Validate');
-    expect(run.ran).not.toContain('Commit and push the rendered output');
     expect(git(box.remote, 'rev-parse', 'main').trim()).toBe(before);
+    expect(git(box.workspace, 'status', '--porcelain', '--untracked-files=all')).toContain('clusters/pi5-lab/flux-system/flux-instance.yaml');
   });
 
   it('renders, validates and commits the rendered output as the bot when the specs are valid', async () => {

@@ -84,8 +84,9 @@ describe('pr.yaml report steps, run for a pull request that raises a replica cou
     // then the comment says the budget did not run. Both states are pinned here.
     const budget = await runCli(['budget', '--help'], process.cwd());
     if (budget.code === 0) {
-      expect(summary).toContain('#### Before (base)');
+      expect(summary).toContain('#### Before → after');
       expect(summary).toContain('#### After (this pull request)');
+      expect(summary).toContain('<details><summary><b>Before (base)</b></summary>');
     } else {
       expect(summary).toContain('_The budget did not run or produced no output; see the workflow log._');
     }

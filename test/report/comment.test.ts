@@ -7,6 +7,8 @@ import { composeComment, GITHUB_COMMENT_LIMIT, hasErrorFindings, REPORT_MARKER, 
 // pull request that raises api-service from 2 to 4 replicas on pi5-lab.
 const budgetBefore = `### Resource budget: pi5-lab — ✅ fits
 
+**Steady state** (requests vs allocatable)
+
 | Node | CPU requested | Memory requested | Fits |
 | --- | ---: | ---: | --- |
 | rpi-worker-01 | 1.35 / 3.6 | 3.1 GiB / 14.9 GiB | ✅ |
@@ -24,12 +26,23 @@ describe('composeComment', () => {
 
     expect(body.startsWith(`${REPORT_MARKER}\n## pi-gitops report`)).toBe(true);
     expect(body).toContain('✅ **Valid** · head `0123456789ab` · base `main` · [workflow run](https://github.com/example/pi-fleet/actions/runs/1)');
-    const before = body.indexOf('#### Before (base)');
+    const change = body.indexOf('#### Before → after');
     const after = body.indexOf('#### After (this pull request)');
-    expect(before).toBeGreaterThan(0);
-    expect(after).toBeGreaterThan(before);
-    expect(body.slice(before, after)).toContain('| rpi-worker-01 | 1.35 / 3.6 | 3.1 GiB / 14.9 GiB | ✅ |');
-    expect(body.slice(after)).toContain('| rpi-worker-01 | 1.55 / 3.6 | 3.4 GiB / 14.9 GiB | ✅ |');
+    const before = body.indexOf('<details><summary><b>Before (base)</b></summary>');
+    expect(change).toBeGreaterThan(0);
+    expect(after).toBeGreaterThan(change);
+    expect(before).toBeGreaterThan(after);
+    expect(body.slice(change, after)).toContain([
+      '```diff',
+      '  Resource budget: pi5-lab — ✅ fits › Steady state',
+      '- | rpi-worker-01 | 1.35 / 3.6 | 3.1 GiB / 14.9 GiB | ✅ |',
+      '- | rpi-worker-02 | 1.20 / 3.6 | 2.9 GiB / 14.9 GiB | ✅ |',
+      '+ | rpi-worker-01 | 1.55 / 3.6 | 3.4 GiB / 14.9 GiB | ✅ |',
+      '+ | rpi-worker-02 | 1.40 / 3.6 | 3.2 GiB / 14.9 GiB | ✅ |',
+      '```',
+    ].join('\n'));
+    expect(body.slice(after, before)).toContain('| rpi-worker-01 | 1.55 / 3.6 | 3.4 GiB / 14.9 GiB | ✅ |');
+    expect(body.slice(before)).toContain('| rpi-worker-01 | 1.35 / 3.6 | 3.1 GiB / 14.9 GiB | ✅ |');
     expect(body).toContain('`replicas[0].count: 2 → 4`');
     expect(body).toContain('| ⚠️ warning | `W_POLICY_SINGLE_REPLICA` | clusters/pi5-lab/cluster.yaml:70:7 | analytics \\| runs one replica<br>_hint: set replicas: 2_ |');
   });
@@ -93,7 +106,7 @@ describe('composeComment with validate output as validate writes it', () => {
   it('nests the budget report’s own headings under the before/after headings', () => {
     const body = composeComment({ budgetBefore, budgetAfter });
 
-    expect(body).toContain('#### Before (base)\n\n##### Resource budget: pi5-lab — ✅ fits');
+    expect(body).toContain('#### After (this pull request)\n\n##### Resource budget: pi5-lab — ✅ fits');
     expect(body).not.toMatch(/^### Resource budget: pi5-lab/m);
   });
 
