@@ -105,6 +105,8 @@ describe('GitHub workflows', () => {
 
   it('pr.yaml: comments only when the token can write (not from forks), and the gate runs after the comment', () => {
     const wf = load('pr.yaml');
+    const paths = (wf.on as { pull_request: { paths: string[] } }).pull_request.paths;
+    expect(paths).toEqual(expect.arrayContaining(['clusters/**', 'generator/**', 'schemas/**', 'package.json', 'package-lock.json', '.github/**', 'renovate.json']));
     expect(wf.jobs.comment!.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     expect(wf.jobs.gate!.needs).toEqual(['check', 'comment']);
     expect(wf.jobs.gate!.if).toBe('${{ always() }}');
