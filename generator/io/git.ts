@@ -164,7 +164,8 @@ export async function commitGenerated(options: CommitOptions): Promise<CommitRes
       return { status: 'committed', attempts: attempt, commit, message, staged, leftAlone };
     } catch (error) {
       if (!nonFastForward(error)) {
-        return { status: 'failed', attempts: attempt, commit, message, staged, leftAlone, reason: `push to ${remote}/${branch} failed: ${firstLines(error)}` };
+        const protectedHint = /protected branch|remote rejected|GH006|permission/i.test(firstLines(error)) ? ` — if ${branch} is protected, let this workflow push to it (GITHUB_TOKEN needs contents: write; see docs/ci.md)` : '';
+        return { status: 'failed', attempts: attempt, commit, message, staged, leftAlone, reason: `push to ${remote}/${branch} failed: ${firstLines(error)}${protectedHint}` };
       }
       if (attempt === maxAttempts) {
         return { status: 'failed', attempts: attempt, commit, message, staged, leftAlone, reason: `push to ${remote}/${branch} was rejected ${maxAttempts} times because the branch kept moving; giving up (the next run renders again)` };

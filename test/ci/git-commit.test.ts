@@ -170,6 +170,21 @@ describe('pi-gitops ci commit', () => {
     expect(git(box.remote, 'rev-parse', 'main').trim()).toBe(theirs);
   });
 
+  it('reports a push the remote refuses (a protected branch) with exit 2 and what to allow', async () => {
+    box = sandbox();
+    const work = box.clone('ci');
+    const hook = join(box.remote, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "GH006: Protected branch update failed for refs/heads/main." >&2\nexit 1\n', { mode: 0o755 });
+    const before = git(box.remote, 'rev-parse', 'main').trim();
+
+    const run = await runCli(['ci', 'commit'], work, bot);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('push to origin/main failed');
+    expect(run.stderr).toContain('if main is protected, let this workflow push to it');
+    expect(git(box.remote, 'rev-parse', 'main').trim()).toBe(before);
+  });
+
   it('leaves a hand-written file in an output folder unstaged and says so', async () => {
     box = sandbox();
     const work = box.clone('ci');
