@@ -9,6 +9,8 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: () => import('./commands/validate.js'),
   budget: () => import('./commands/budget.js'),
   init: () => import('./commands/init.js'),
+  ci: () => import('./commands/ci.js'),
+  diff: () => import('./commands/diff.js'),
 };
 
 const usage = (): string => `Usage: pi-gitops <command> [options]
