@@ -13,6 +13,7 @@ export const help = `Usage: pi-gitops ci <commit|comment|annotate> [options]
 
 The commands the GitHub workflows run (.github/workflows/pr.yaml and main.yaml); they work
 without GitHub too (a local bare repository, a local API server).
+Exit codes: per subcommand below (0 done; 1 refused; 2 unusable input, settings or remote).
 
 pi-gitops ci commit [--remote NAME] [--branch NAME] [--attempts N]
   Render, stage exactly the files pi-gitops owns, commit as the bot and push. Hand-written changes
