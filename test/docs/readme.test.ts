@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -33,9 +34,15 @@ describe('README', () => {
     const block = /## Quick start\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(block.trim().split('\n')).toEqual(['npm ci && npm run generate', 'npm test']);
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.generate).toBe('pi-gitops generate');
+    expect(scripts.generate).toBe('node bin/pi-gitops.js generate');
     expect(scripts.test).toContain('vitest run');
     expect(readFileSync('.ci/run', 'utf8')).toMatch(/^npm test$/m);
+  });
+
+  it('`npm run generate` works as the quick start runs it (checked without writing: -- --check)', () => {
+    const result = spawnSync('npm', ['run', '--silent', 'generate', '--', '--check'], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^up to date: \d+ generated files match/m);
   });
 
   it('lists the CLI reference for every command the CLI has', async () => {
