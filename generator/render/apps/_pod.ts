@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Container, PodSecurityContext, SecurityContext, Service, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { Container, PodSecurityContext, PodSpec, SecurityContext, Service, ServiceAccount, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { AppSpec, AppType, ClusterSpec, Resources } from '../../spec/types.js';
 import { appLabels, runAsId, selectorLabels } from './_model.js';
@@ -80,4 +81,28 @@ export function configChecksum(data: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');
   for (const key of Object.keys(data).sort()) hash.update(`${key}\0${data[key]}\0`);
   return hash.digest('hex');
+}
+
+/**
+ * The StatefulSet every data service shares: one replica, its own ServiceAccount without an API token,
+ * the restricted pod security of its image, volumes kept when it is deleted or scaled, and a `data`
+ * claim whose storage class and size each cluster's overlay replaces.
+ */
+export function dataStatefulSet(name: string, type: AppType, pod: Omit<PodSpec, 'serviceAccountName' | 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext'>, annotations?: Record<string, string>): StatefulSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, labels: appLabels(name, type) },
+    spec: {
+      serviceName: name,
+      replicas: 1,
+      selector: { matchLabels: selectorLabels(name) },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      template: {
+        metadata: { labels: appLabels(name, type), ...(annotations ? { annotations } : {}) },
+        spec: { serviceAccountName: name, automountServiceAccountToken: false, enableServiceLinks: false, securityContext: podSecurity(type), ...pod },
+      },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { EnvVar, Probe } from 'kubernetes-types/core/v1.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, INFLUX_BUCKET, INFLUX_ORG, INFLUX_RETENTION, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { containerSecurity, dataClaim, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { containerSecurity, dataClaim, podSecurity, resources, scratch, service, serviceAccount, dataStatefulSet } from './_pod.js';
 
 /**
  * InfluxDB 2 from the official `influxdb` image (amd64 + arm64). The image's entrypoint runs the
@@ -23,53 +23,34 @@ function fromSecret(name: string, variable: string, key: string): EnvVar {
 export function influxdbBase(name: string): BaseFile[] {
   const configs = scratch('configs', '/etc/influxdb2', '1Mi');
   const tmp = scratch('tmp', '/tmp', '256Mi');
-  const statefulSet: StatefulSet = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, labels: appLabels(name, 'influxdb') },
-    spec: {
-      serviceName: name,
-      replicas: 1,
-      selector: { matchLabels: selectorLabels(name) },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      template: {
-        metadata: { labels: appLabels(name, 'influxdb') },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurity('influxdb'),
-          terminationGracePeriodSeconds: 60,
-          containers: [
-            {
-              name,
-              image: baseImage(name, 'influxdb'),
-              // InfluxDB 2 serves its API and its Prometheus /metrics on one port: it is named
-              // `metrics` for the scrape contract; the Service targets it by number.
-              ports: [{ name: 'metrics', containerPort: PORT, protocol: 'TCP' }],
-              env: [
-                { name: 'DOCKER_INFLUXDB_INIT_MODE', value: 'setup' },
-                fromSecret(name, 'DOCKER_INFLUXDB_INIT_USERNAME', 'username'),
-                fromSecret(name, 'DOCKER_INFLUXDB_INIT_PASSWORD', 'password'),
-                fromSecret(name, 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
-                { name: 'DOCKER_INFLUXDB_INIT_ORG', value: INFLUX_ORG },
-                { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: INFLUX_BUCKET },
-                // No phoning home (and the NetworkPolicy would drop it anyway).
-                { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
-              ],
-              securityContext: containerSecurity(),
-              startupProbe: { ...health(), periodSeconds: 5, failureThreshold: 120 },
-              livenessProbe: { ...health(), periodSeconds: 15, failureThreshold: 4 },
-              readinessProbe: { ...health(), periodSeconds: 5, failureThreshold: 3 },
-              volumeMounts: [{ name: 'data', mountPath: '/var/lib/influxdb2' }, configs.mount, tmp.mount],
-            },
-          ],
-          volumes: [configs.volume, tmp.volume],
-        },
+  const statefulSet = dataStatefulSet(name, 'influxdb', {
+    terminationGracePeriodSeconds: 60,
+    containers: [
+      {
+        name,
+        image: baseImage(name, 'influxdb'),
+        // InfluxDB 2 serves its API and its Prometheus /metrics on one port: it is named
+        // `metrics` for the scrape contract; the Service targets it by number.
+        ports: [{ name: 'metrics', containerPort: PORT, protocol: 'TCP' }],
+        env: [
+          { name: 'DOCKER_INFLUXDB_INIT_MODE', value: 'setup' },
+          fromSecret(name, 'DOCKER_INFLUXDB_INIT_USERNAME', 'username'),
+          fromSecret(name, 'DOCKER_INFLUXDB_INIT_PASSWORD', 'password'),
+          fromSecret(name, 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'token'),
+          { name: 'DOCKER_INFLUXDB_INIT_ORG', value: INFLUX_ORG },
+          { name: 'DOCKER_INFLUXDB_INIT_BUCKET', value: INFLUX_BUCKET },
+          // No phoning home (and the NetworkPolicy would drop it anyway).
+          { name: 'INFLUXD_REPORTING_DISABLED', value: 'true' },
+        ],
+        securityContext: containerSecurity(),
+        startupProbe: { ...health(), periodSeconds: 5, failureThreshold: 120 },
+        livenessProbe: { ...health(), periodSeconds: 15, failureThreshold: 4 },
+        readinessProbe: { ...health(), periodSeconds: 5, failureThreshold: 3 },
+        volumeMounts: [{ name: 'data', mountPath: '/var/lib/influxdb2' }, configs.mount, tmp.mount],
       },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
-    },
-  };
+    ],
+    volumes: [configs.volume, tmp.volume],
+  });
   return [
     { file: 'serviceaccount.yaml', objects: [serviceAccount(name, 'influxdb')] },
     { file: 'service.yaml', objects: [service(name, 'influxdb', PORT, PORT, 'http')] },

@@ -2,7 +2,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Probe, VolumeProjection } from 'kubernetes-types/core/v1.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, clientsOf, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { configChecksum, containerSecurity, dataClaim, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { configChecksum, containerSecurity, dataClaim, podSecurity, resources, scratch, service, serviceAccount, dataStatefulSet } from './_pod.js';
 
 /** Mosquitto from the official `eclipse-mosquitto` image: no anonymous access, one user per client app. */
 
@@ -60,49 +60,30 @@ export function mosquittoBase(name: string): BaseFile[] {
     metadata: { name: configMapName(name), labels: appLabels(name, 'mosquitto') },
     data: { 'mosquitto.conf': MOSQUITTO_CONF, 'start.sh': MOSQUITTO_START },
   };
-  const statefulSet: StatefulSet = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, labels: appLabels(name, 'mosquitto') },
-    spec: {
-      serviceName: name,
-      replicas: 1,
-      selector: { matchLabels: selectorLabels(name) },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      template: {
-        // A changed configuration rolls the pod (ConfigMaps are not hashed into their names here).
-        metadata: { labels: appLabels(name, 'mosquitto'), annotations: { 'pi-gitops.dev/config-sha256': configChecksum(config.data!) } },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurity('mosquitto'),
-          terminationGracePeriodSeconds: 30,
-          containers: [
-            {
-              name,
-              image: baseImage(name, 'mosquitto'),
-              // Replaces the image's entrypoint, whose only job (chown as root) is not needed as uid 1883.
-              command: ['sh', '/mosquitto/config/start.sh'],
-              ports: [{ name: 'mqtt', containerPort: PORT, protocol: 'TCP' }],
-              securityContext: containerSecurity(),
-              startupProbe: { ...tcp(), periodSeconds: 5, failureThreshold: 24 },
-              livenessProbe: { ...tcp(), periodSeconds: 15, failureThreshold: 4 },
-              readinessProbe: { ...tcp(), periodSeconds: 5, failureThreshold: 3 },
-              volumeMounts: [
-                { name: 'data', mountPath: '/mosquitto/data' },
-                { name: 'config', mountPath: '/mosquitto/config', readOnly: true },
-                run.mount,
-                tmp.mount,
-              ],
-            },
-          ],
-          volumes: [{ name: 'config', configMap: { name: configMapName(name), defaultMode: 0o444 } }, run.volume, tmp.volume],
-        },
+  // A changed configuration rolls the pod (ConfigMaps are not hashed into their names here).
+  const statefulSet = dataStatefulSet(name, 'mosquitto', {
+    terminationGracePeriodSeconds: 30,
+    containers: [
+      {
+        name,
+        image: baseImage(name, 'mosquitto'),
+        // Replaces the image's entrypoint, whose only job (chown as root) is not needed as uid 1883.
+        command: ['sh', '/mosquitto/config/start.sh'],
+        ports: [{ name: 'mqtt', containerPort: PORT, protocol: 'TCP' }],
+        securityContext: containerSecurity(),
+        startupProbe: { ...tcp(), periodSeconds: 5, failureThreshold: 24 },
+        livenessProbe: { ...tcp(), periodSeconds: 15, failureThreshold: 4 },
+        readinessProbe: { ...tcp(), periodSeconds: 5, failureThreshold: 3 },
+        volumeMounts: [
+          { name: 'data', mountPath: '/mosquitto/data' },
+          { name: 'config', mountPath: '/mosquitto/config', readOnly: true },
+          run.mount,
+          tmp.mount,
+        ],
       },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
-    },
-  };
+    ],
+    volumes: [{ name: 'config', configMap: { name: configMapName(name), defaultMode: 0o444 } }, run.volume, tmp.volume],
+  }, { 'pi-gitops.dev/config-sha256': configChecksum(config.data!) });
   return [
     { file: 'serviceaccount.yaml', objects: [serviceAccount(name, 'mosquitto')] },
     { file: 'configmap.yaml', objects: [config] },

@@ -2,7 +2,7 @@ import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Container, Probe, VolumeProjection } from 'kubernetes-types/core/v1.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, clientsOf, exporters, exportersOn, POSTGRES_EXPORTER_USER, POSTGRES_SUPERUSER, roleName, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { configChecksum, containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { configChecksum, containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount, dataStatefulSet } from './_pod.js';
 
 /** PostgreSQL from the official `postgres` image, one role and one database per client app. */
 
@@ -30,63 +30,43 @@ export const RERUN_INIT = [
 export function postgresqlBase(name: string): BaseFile[] {
   const run = scratch('run', '/var/run/postgresql', '16Mi');
   const tmp = scratch('tmp', '/tmp', '256Mi');
-  const statefulSet: StatefulSet = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, labels: appLabels(name, 'postgresql') },
-    spec: {
-      serviceName: name,
-      replicas: 1,
-      selector: { matchLabels: selectorLabels(name) },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      template: {
-        metadata: { labels: appLabels(name, 'postgresql') },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurity('postgresql'),
-          terminationGracePeriodSeconds: 60,
-          containers: [
-            {
-              name,
-              image: baseImage(name, 'postgresql'),
-              ports: [{ name: 'postgresql', containerPort: PORT, protocol: 'TCP' }],
-              env: [
-                // A subfolder of the mount, as the image documents for volumes with a lost+found.
-                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
-                { name: 'POSTGRES_USER', value: POSTGRES_SUPERUSER },
-                { name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/superuser/password' },
-              ],
-              securityContext: containerSecurity(),
-              // The image runs /docker-entrypoint-initdb.d only on an empty data directory; this hook runs the
-              // idempotent script again once the server listens, so an app added later gets its role and database.
-              lifecycle: { postStart: { exec: { command: ['sh', '-c', RERUN_INIT] } } },
-              startupProbe: { ...isReady(), periodSeconds: 5, failureThreshold: 120 },
-              livenessProbe: { ...isReady(), periodSeconds: 15, failureThreshold: 4 },
-              readinessProbe: { ...isReady(), periodSeconds: 5, failureThreshold: 3 },
-              volumeMounts: [
-                { name: 'data', mountPath: '/var/lib/postgresql/data' },
-                run.mount,
-                tmp.mount,
-                { name: 'superuser', mountPath: '/run/secrets/superuser', readOnly: true },
-                { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
-              ],
-            },
-          ],
-          volumes: [
-            run.volume,
-            tmp.volume,
-            { name: 'superuser', secret: { secretName: secretNames.postgresSuperuser(name), defaultMode: 0o440 } },
-            // Executable, so the entrypoint runs it with its own shell instead of sourcing it into its own.
-            { name: 'initdb', configMap: { name: initConfigMapName(name), defaultMode: 0o555 } },
-          ],
-        },
+  const statefulSet = dataStatefulSet(name, 'postgresql', {
+    terminationGracePeriodSeconds: 60,
+    containers: [
+      {
+        name,
+        image: baseImage(name, 'postgresql'),
+        ports: [{ name: 'postgresql', containerPort: PORT, protocol: 'TCP' }],
+        env: [
+          // A subfolder of the mount, as the image documents for volumes with a lost+found.
+          { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+          { name: 'POSTGRES_USER', value: POSTGRES_SUPERUSER },
+          { name: 'POSTGRES_PASSWORD_FILE', value: '/run/secrets/superuser/password' },
+        ],
+        securityContext: containerSecurity(),
+        // The image runs /docker-entrypoint-initdb.d only on an empty data directory; this hook runs the
+        // idempotent script again once the server listens, so an app added later gets its role and database.
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', RERUN_INIT] } } },
+        startupProbe: { ...isReady(), periodSeconds: 5, failureThreshold: 120 },
+        livenessProbe: { ...isReady(), periodSeconds: 15, failureThreshold: 4 },
+        readinessProbe: { ...isReady(), periodSeconds: 5, failureThreshold: 3 },
+        volumeMounts: [
+          { name: 'data', mountPath: '/var/lib/postgresql/data' },
+          run.mount,
+          tmp.mount,
+          { name: 'superuser', mountPath: '/run/secrets/superuser', readOnly: true },
+          { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+        ],
       },
-      // Replaced by the overlay with the cluster's storage class and size.
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
-    },
-  };
+    ],
+    volumes: [
+      run.volume,
+      tmp.volume,
+      { name: 'superuser', secret: { secretName: secretNames.postgresSuperuser(name), defaultMode: 0o440 } },
+      // Executable, so the entrypoint runs it with its own shell instead of sourcing it into its own.
+      { name: 'initdb', configMap: { name: initConfigMapName(name), defaultMode: 0o555 } },
+    ],
+  });
   return [
     { file: 'serviceaccount.yaml', objects: [serviceAccount(name, 'postgresql')] },
     { file: 'service.yaml', objects: [service(name, 'postgresql', PORT, 'postgresql', 'postgresql')] },

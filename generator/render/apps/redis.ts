@@ -3,7 +3,7 @@ import type { ConfigMap, Container, Probe } from 'kubernetes-types/core/v1.js';
 import { memoryBytes, MiB } from '../../units/quantity.js';
 import type { AppContext, AppKind, BaseFile, OverlayPart, WorkloadPatch } from './_component.js';
 import { appLabels, baseImage, exporters, exportersOn, scrapeAnnotations, secretNames, selectorLabels, standardPort } from './_model.js';
-import { configChecksum, containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount } from './_pod.js';
+import { configChecksum, containerSecurity, dataClaim, exporterResources, podSecurity, resources, scratch, service, serviceAccount, dataStatefulSet } from './_pod.js';
 
 /** Redis from the official `redis` image: password required, append-only persistence. */
 
@@ -55,54 +55,35 @@ export function redisBase(name: string): BaseFile[] {
     metadata: { name: configMapName(name), labels: appLabels(name, 'redis') },
     data: { 'redis.conf': REDIS_CONF, 'start.sh': REDIS_START },
   };
-  const statefulSet: StatefulSet = {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, labels: appLabels(name, 'redis') },
-    spec: {
-      serviceName: name,
-      replicas: 1,
-      selector: { matchLabels: selectorLabels(name) },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      template: {
-        // A changed configuration rolls the pod (ConfigMaps are not hashed into their names here).
-        metadata: { labels: appLabels(name, 'redis'), annotations: { 'pi-gitops.dev/config-sha256': configChecksum(config.data!) } },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurity('redis'),
-          terminationGracePeriodSeconds: 30,
-          containers: [
-            {
-              name,
-              image: baseImage(name, 'redis'),
-              command: ['sh', '/etc/redis/start.sh'],
-              ports: [{ name: 'redis', containerPort: PORT, protocol: 'TCP' }],
-              securityContext: containerSecurity(),
-              startupProbe: { ...ping(), periodSeconds: 5, failureThreshold: 60 },
-              livenessProbe: { ...ping(), periodSeconds: 15, failureThreshold: 4 },
-              readinessProbe: { ...ping(), periodSeconds: 5, failureThreshold: 3 },
-              volumeMounts: [
-                { name: 'data', mountPath: '/data' },
-                { name: 'config', mountPath: '/etc/redis', readOnly: true },
-                { name: 'auth', mountPath: '/run/secrets/redis', readOnly: true },
-                runtime.mount,
-                tmp.mount,
-              ],
-            },
-          ],
-          volumes: [
-            { name: 'config', configMap: { name: configMapName(name), defaultMode: 0o444 } },
-            { name: 'auth', secret: { secretName: secretNames.redis(name), items: [{ key: 'password', path: 'password' }], defaultMode: 0o440 } },
-            runtime.volume,
-            tmp.volume,
-          ],
-        },
+  // A changed configuration rolls the pod (ConfigMaps are not hashed into their names here).
+  const statefulSet = dataStatefulSet(name, 'redis', {
+    terminationGracePeriodSeconds: 30,
+    containers: [
+      {
+        name,
+        image: baseImage(name, 'redis'),
+        command: ['sh', '/etc/redis/start.sh'],
+        ports: [{ name: 'redis', containerPort: PORT, protocol: 'TCP' }],
+        securityContext: containerSecurity(),
+        startupProbe: { ...ping(), periodSeconds: 5, failureThreshold: 60 },
+        livenessProbe: { ...ping(), periodSeconds: 15, failureThreshold: 4 },
+        readinessProbe: { ...ping(), periodSeconds: 5, failureThreshold: 3 },
+        volumeMounts: [
+          { name: 'data', mountPath: '/data' },
+          { name: 'config', mountPath: '/etc/redis', readOnly: true },
+          { name: 'auth', mountPath: '/run/secrets/redis', readOnly: true },
+          runtime.mount,
+          tmp.mount,
+        ],
       },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
-    },
-  };
+    ],
+    volumes: [
+      { name: 'config', configMap: { name: configMapName(name), defaultMode: 0o444 } },
+      { name: 'auth', secret: { secretName: secretNames.redis(name), items: [{ key: 'password', path: 'password' }], defaultMode: 0o440 } },
+      runtime.volume,
+      tmp.volume,
+    ],
+  }, { 'pi-gitops.dev/config-sha256': configChecksum(config.data!) });
   return [
     { file: 'serviceaccount.yaml', objects: [serviceAccount(name, 'redis')] },
     { file: 'configmap.yaml', objects: [config] },
