@@ -206,7 +206,7 @@ export async function checkFiles(fs: RepoFs, rendered?: Promise<RenderedLookup |
  * wrote, each after its `---` line at column 1. Undefined when the file is not exactly that.
  */
 function asRendered(fs: RepoFs, file: string, bytes: Uint8Array, generated: NonNullable<ReturnType<RenderedLookup>>): Parsed | undefined {
-  if (bytes.byteLength !== Buffer.byteLength(generated.content) || new TextDecoder().decode(bytes) !== generated.content) return undefined;
+  if (bytes.byteLength !== Buffer.byteLength(generated.content) || !Buffer.from(generated.content).equals(bytes)) return undefined; // byte for byte: no BOM, no invalid UTF-8
   const starts: number[] = [];
   const lines = generated.content.split('\n');
   lines.forEach((line, i) => { if (line === '---') starts.push(i + 2); });
