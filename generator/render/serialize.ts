@@ -7,14 +7,31 @@ import { headerLine, type GeneratedFile } from './files.js';
  * kustomize's kind order, so the bytes depend on nothing but the objects.
  */
 export function toYaml(objects: readonly object[]): string {
-  return sortByKind(objects)
-    .map((object) => `---\n${stringify(normalize(object), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, singleQuote: false })}`)
-    .join('');
+  return documentsYaml(sortByKind(objects).map(normalize));
 }
+
+function documentsYaml(documents: readonly unknown[]): string {
+  return documents.map((document) => `---\n${stringify(document, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, singleQuote: false })}`).join('');
+}
+
+/** The documents a yamlFile serialized, in file order (see renderedDocuments). */
+const serialized = new WeakMap<GeneratedFile, readonly unknown[]>();
 
 /** A generated YAML file: header, then the documents. */
 export function yamlFile(path: string, source: string, objects: readonly object[]): GeneratedFile {
-  return { path, content: `${headerLine(source)}\n${toYaml(objects)}` };
+  const documents = sortByKind(objects).map(normalize);
+  const file = { path, content: `${headerLine(source)}\n${documentsYaml(documents)}` };
+  serialized.set(file, documents);
+  return file;
+}
+
+/**
+ * For a file made by yamlFile: the plain values of its documents, in file order, equal to what parsing
+ * its content gives back (test/render/serialize-roundtrip.test.ts proves it for every rendered file).
+ * validate uses them to skip re-parsing files whose bytes are exactly what the generator renders.
+ */
+export function renderedDocuments(file: GeneratedFile): readonly unknown[] | undefined {
+  return serialized.get(file);
 }
 
 /** A YAML file holding one plain mapping (kustomization.yaml, Helm values, K3s config), keys ordered the same way, no `---`. */

@@ -1,5 +1,6 @@
 import { getProperty } from './_get.js';
-import { locateIn, parseYamlSource } from '../spec/yaml-source.js';
+import { locateIn } from '../spec/yaml-source.js';
+import { parseRepoYaml } from './_parsed.js';
 import type { SourcePosition } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
 import { parseImage } from './policy/images.js';
@@ -17,7 +18,7 @@ export async function imageLocator(fs: RepoFs): Promise<(violation: Violation) =
   for (const file of (await listFiles(fs)).filter(isKustomizationFile)) {
     const bytes = await fs.readFile(file);
     if (!bytes) continue;
-    const parsed = parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });
+    const parsed = parseRepoYaml(fs, file, bytes);
     const doc = parsed.documents[0];
     const images = (parsed.values[0] as { images?: unknown } | undefined)?.images;
     if (!doc || !Array.isArray(images)) continue;

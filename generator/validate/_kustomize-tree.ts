@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Finding } from '../findings.js';
-import { locateIn, parseYamlSource } from '../spec/yaml-source.js';
+import { locateIn } from '../spec/yaml-source.js';
+import { parseRepoYaml } from './_parsed.js';
 import { resolvePath, type RepoFs } from './fs.js';
 import { joinPath, KUSTOMIZATION_FILES } from './walk.js';
 
@@ -55,7 +56,7 @@ export async function checkKustomizeTree(fs: RepoFs, folder: string): Promise<Tr
     const file = joinPath(dir, kfile);
     const bytes = await fs.readFile(file);
     if (!bytes) return;
-    const parsed = parseYamlSource(file, bytes, { stage: 'build', codePrefix: 'E_BUILD' });
+    const parsed = parseRepoYaml(fs, file, bytes); // findings only stop the walk: the files stage reports them
     const doc = parsed.documents[0];
     const value = parsed.values[0] as Record<string, unknown> | undefined;
     if (parsed.findings.length > 0 || !doc || !value || typeof value !== 'object') return; // the files stage reports it

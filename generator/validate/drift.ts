@@ -2,6 +2,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { posix } from 'node:path';
 import type { Finding } from '../findings.js';
 import { plan, realFs, type WriterFs } from '../io/tree.js';
+import type { GeneratedFile } from '../render/files.js';
 import { renderRepository } from '../render/repository.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
@@ -10,8 +11,8 @@ import type { RepoFs } from './fs.js';
  * Drift stage: what `generate --check` does (plan() against renderRepository()), one finding per
  * differing file at its first differing line.
  */
-export async function driftStage(root: string, specs: readonly LoadedSpec[], fs?: RepoFs): Promise<Finding[]> {
-  const files = renderRepository(specs);
+export async function driftStage(root: string, specs: readonly LoadedSpec[], fs?: RepoFs, rendered?: readonly GeneratedFile[]): Promise<Finding[]> {
+  const files = rendered ?? renderRepository(specs); // validate passes what it rendered for the files stage
   const result = await plan(root, files, () => true, fs ? writerView(root, fs) : realFs);
   const findings: Finding[] = [];
   for (const path of result.conflicts) {

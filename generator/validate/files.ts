@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { Document, LineCounter } from 'yaml';
 import type { Finding } from '../findings.js';
-import { locateIn, parseYamlSource } from '../spec/yaml-source.js';
+import { locateIn } from '../spec/yaml-source.js';
+import { parseRepoYaml } from './_parsed.js';
 import type { SourcePosition } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
 import { checkApiVersion } from './_api-versions.js';
@@ -95,22 +95,49 @@ export class SourceIndex {
 
 interface Parsed {
   readonly file: string;
-  readonly documents: readonly Document.Parsed[];
-  readonly lineCounter: LineCounter;
   readonly values: readonly unknown[];
+  /** Whether document i failed to parse. */
+  readonly failed: (i: number) => boolean;
+  /** Where document i's content starts. */
+  readonly position: (i: number) => SourcePosition | undefined;
+  readonly locate: (i: number, path: readonly (string | number)[]) => SourcePosition | undefined;
 }
 
-/** Files stage: every YAML file parses, each manifest document is one identifiable object; builds the source index. */
-export async function checkFiles(fs: RepoFs): Promise<FilesResult> {
+/** What the generator renders, by path: files whose bytes equal it need no parsing (see renderedDocuments). */
+export type RenderedLookup = (path: string) => { readonly content: string; readonly documents: readonly unknown[] } | undefined;
+
+/**
+ * Files stage: every YAML file parses, each manifest document is one identifiable object; builds the source index.
+ * With `rendered`, a file whose bytes are exactly the generator's serializer output (known to parse
+ * cleanly, to the very values it serialized) takes those values instead of a parse; its field
+ * positions are parsed only when a finding asks for one. Every other file is parsed and checked in full.
+ */
+export async function checkFiles(fs: RepoFs, rendered?: Promise<RenderedLookup | undefined>): Promise<FilesResult> {
   const findings: Finding[] = [];
   const parsed: Parsed[] = [];
-  for (const file of (await listFiles(fs)).filter(isYamlPath)) {
+  const files = (await listFiles(fs)).filter(isYamlPath);
+  const read = files.map((file) => fs.readFile(file)); // reads overlap; each is awaited in order below
+  for (const r of read) r.catch(() => undefined);
+  const lookup = await rendered;
+  for (const [n, file] of files.entries()) {
     if (file.startsWith('clusters/') && file.split('/').length === 3 && file.endsWith('/cluster.yaml')) continue;
-    const bytes = await fs.readFile(file);
+    const bytes = await read[n]!;
     if (bytes === undefined) continue;
-    const result = parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });
+    const generated = lookup?.(file);
+    const fast = generated && !isKustomizationFile(file) ? asRendered(fs, file, bytes, generated) : undefined;
+    if (fast) {
+      parsed.push(fast);
+      continue;
+    }
+    const result = parseRepoYaml(fs, file, bytes);
     findings.push(...result.findings);
-    parsed.push({ file, documents: result.documents, lineCounter: result.lineCounter, values: result.values });
+    const { documents, lineCounter } = result;
+    parsed.push({
+      file, values: result.values,
+      failed: (i) => (documents[i]?.errors.length ?? 0) > 0,
+      position: (i) => locateIn(documents[i]!, lineCounter, []),
+      locate: (i, path) => locateIn(documents[i]!, lineCounter, path, { key: true }),
+    });
   }
 
   // Kustomization files tell which YAML is generator input (not manifests) and which are patches.
@@ -146,18 +173,17 @@ export async function checkFiles(fs: RepoFs): Promise<FilesResult> {
   for (const p of parsed) {
     if (isKustomizationFile(p.file) || notManifests.has(p.file) || (isExemptPath(p.file) && !referenced.has(p.file))) continue;
     const patch = patches.has(p.file);
-    p.documents.forEach((doc, i) => {
-      const value = p.values[i];
-      if (value === undefined && doc.errors.length > 0) return;
+    p.values.forEach((value, i) => {
+      if (value === undefined && p.failed(i)) return;
       if (value === null || value === undefined) return; // empty document (a trailing ---)
-      const position = locateIn(doc, p.lineCounter, []) ?? { line: 1, column: 1 };
+      const position = p.position(i) ?? { line: 1, column: 1 };
       if (Array.isArray(value) && patch) return; // a JSON 6902 patch: a list of operations
       if (typeof value !== 'object' || Array.isArray(value)) {
         findings.push({ stage: 'files', code: 'E_FILE_NOT_OBJECT', severity: 'error', file: p.file, position, message: 'document is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)', hint: 'if this file is not a manifest, move it out of the manifest folders or name it *values.yaml' });
         return;
       }
       const object = value as Record<string, unknown>;
-      const locate = (path: readonly (string | number)[]): SourcePosition | undefined => locateIn(doc, p.lineCounter, path, { key: true });
+      const locate = (path: readonly (string | number)[]): SourcePosition | undefined => p.locate(i, path);
       const missing = (['apiVersion', 'kind'] as const).filter((key) => typeof object[key] !== 'string' || object[key] === '');
       for (const key of missing) findings.push({ stage: 'files', code: key === 'kind' ? 'E_FILE_NO_KIND' : 'E_FILE_NO_API_VERSION', severity: 'error', file: p.file, position, path: key, message: `object has no ${key}`, hint: 'every Kubernetes object names its apiVersion and kind' });
       const metadata = object.metadata as { name?: unknown; generateName?: unknown } | undefined;
@@ -173,6 +199,28 @@ export async function checkFiles(fs: RepoFs): Promise<FilesResult> {
     });
   }
   return { findings, index, unusable: findings.some((f) => UNUSABLE_CODES.has(f.code)) };
+}
+
+/**
+ * A file that is byte for byte the generator's output: its documents are the values the serializer
+ * wrote, each after its `---` line at column 1. Undefined when the file is not exactly that.
+ */
+function asRendered(fs: RepoFs, file: string, bytes: Uint8Array, generated: NonNullable<ReturnType<RenderedLookup>>): Parsed | undefined {
+  if (bytes.byteLength !== Buffer.byteLength(generated.content) || !Buffer.from(generated.content).equals(bytes)) return undefined; // byte for byte: no BOM, no invalid UTF-8
+  const starts: number[] = [];
+  const lines = generated.content.split('\n');
+  lines.forEach((line, i) => { if (line === '---') starts.push(i + 2); });
+  if (starts.length !== generated.documents.length) return undefined;
+  let full: ReturnType<typeof parseRepoYaml> | undefined;
+  return {
+    file, values: generated.documents,
+    failed: () => false,
+    position: (i) => ({ line: starts[i]!, column: 1 }),
+    locate: (i, path) => {
+      full ??= parseRepoYaml(fs, file, bytes); // only when a finding needs a field's line
+      return locateIn(full.documents[i]!, full.lineCounter, path, { key: true });
+    },
+  };
 }
 
 function asArray(value: unknown): unknown[] {

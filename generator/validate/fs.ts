@@ -108,3 +108,22 @@ export async function resolvePath(fs: RepoFs, path: string, depth = 0): Promise<
   }
   return { kind: 'missing', path: normal };
 }
+
+/**
+ * One validation run reads the same folders and files many times (files stage, kustomize tree checks,
+ * symlink resolution per path component, image locator, secret scan): this view answers each path
+ * once. Only for the length of one run, which never writes.
+ */
+export function cachedFs(fs: RepoFs): RepoFs {
+  const files = new Map<string, Promise<Uint8Array | undefined>>();
+  const dirs = new Map<string, Promise<readonly RepoEntry[] | undefined>>();
+  const memo = <T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    let hit = map.get(key);
+    if (!hit) map.set(key, (hit = load()));
+    return hit;
+  };
+  return {
+    readFile: (path) => memo(files, path, () => fs.readFile(path)),
+    list: (dir) => memo(dirs, dir, () => fs.list(dir)),
+  };
+}

@@ -1,18 +1,17 @@
 import type { Finding, Stage } from '../findings.js';
-import { requiredSecrets } from '../render/secrets.js';
 import { buildStage, type Builder, type ClusterObjects } from './build.js';
-import { driftStage } from './drift.js';
-import { checkFiles, UNUSABLE_CODES } from './files.js';
-import { diskFs, type RepoFs } from './fs.js';
+import { checkFiles, UNUSABLE_CODES, type RenderedLookup } from './files.js';
+import type { GeneratedFile } from '../render/files.js';
+import { cachedFs, diskFs, type RepoFs } from './fs.js';
 import { attachOrigin, refineFindings } from './locate.js';
-import { resolveCheck, wiredObjectChecks, type ClusterContext, type ObjectChecks } from './object-checks.js';
+import type { ClusterContext, ObjectChecks } from './object-checks.js';
 import { originOf } from './origin.js';
-import { checkPolicy } from './policy/index.js';
 import { imageLocator } from './_image-source.js';
 import { checkReferences } from './references.js';
-import { scriptFindings } from './scripts.js';
-import { clusterFolders, specStage } from './spec.js';
+import { clusterFolders, specStage, type SpecStageResult } from './spec.js';
 
+// The rest (renderer, secretlint, schema validators, budget) loads with import() once the kustomize
+// builds have started: kubectl works in child processes while this process compiles those modules.
 export const STAGES: readonly Stage[] = ['spec', 'drift', 'files', 'build', 'schemas', 'references', 'policy', 'budget'];
 
 export interface ValidateOptions {
@@ -47,8 +46,7 @@ export interface ValidationResult {
 
 /** Runs every stage in order over a repository; each stage reports all its findings. Never throws on bad input. */
 export async function runValidation(root: string, options: ValidateOptions = {}): Promise<ValidationResult> {
-  const fs = options.fs ?? diskFs(root);
-  const checks = options.objectChecks ?? wiredObjectChecks;
+  const fs = cachedFs(options.fs ?? diskFs(root)); // one run reads each path once
   const findings: Finding[] = [];
   const reports = new Map<Stage, { status: StageStatus; note?: string }>();
   const ran = (stage: Stage, list: readonly Finding[]): void => { findings.push(...list); reports.set(stage, { status: 'ran' }); };
@@ -61,15 +59,32 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   // kustomize runs in child processes: start the builds (checked offline first) while this process
   // loads specs, renders for drift and parses every file; their results are used only if the files are usable.
   const entries = await clusterFolders(fs, options.cluster);
-  const filesRun = checkFiles(fs);
+  // The files stage reads every file now and parses, once the specs are rendered, only what is not
+  // byte for byte the generator's output.
+  let renderedFor!: (lookup: RenderedLookup | undefined) => void;
+  const filesRun = checkFiles(fs, new Promise<RenderedLookup | undefined>((resolve) => (renderedFor = resolve)));
   const buildRun = options.build === false || entries.length === 0 ? undefined : buildStage(fs, root, entries, filesRun.then((f) => f.index), options.kustomize);
   buildRun?.catch(() => undefined); // awaited below, or deliberately dropped when the files are unusable
-  const locatorRun = imageLocator(fs);
-  const scriptsRun = scriptFindings(fs);
-  scriptsRun.catch(() => undefined);
+  // Only a run that builds reaches the object stages; theirs are the heavy modules.
+  const later = buildRun ? {
+    checks: import('./object-checks.js'),
+    policy: import('./policy/index.js'),
+    secrets: import('../render/secrets.js'),
+    locator: imageLocator(fs),
+    scripts: import('./scripts.js').then((m) => m.scriptFindings(fs)),
+  } : undefined;
+  if (later) for (const p of Object.values(later) as Promise<unknown>[]) p.catch(() => undefined); // awaited below, unless the run stops first
 
   // 1–2: spec and drift, only for repositories pi-gitops generates.
-  const spec = await specStage(fs, options.cluster);
+  let spec: SpecStageResult;
+  let rendered: Awaited<ReturnType<typeof renderSpecs>>;
+  try {
+    spec = await specStage(fs, options.cluster);
+    // Only when drift renders anyway: for one cluster, rendering costs more than the parsing it saves.
+    if (driftRuns(spec, options.cluster)) rendered = await renderSpecs(spec);
+  } finally {
+    renderedFor(rendered?.lookup);
+  }
   if (options.cluster !== undefined && spec.clusterFolders.length === 0) {
     findings.push({ stage: 'spec', code: 'E_VALIDATE_NO_CLUSTER', severity: 'error', file: `clusters/${options.cluster}`, message: `no folder clusters/${options.cluster}`, hint: 'name a folder under clusters/' });
     return { findings, stages: STAGES.map((stage) => ({ stage, status: 'skipped', errors: 0, warnings: 0 })), unusable: true };
@@ -80,9 +95,9 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   } else {
     ran('spec', spec.findings);
     if (spec.findings.some((f) => UNUSABLE_CODES.has(f.code))) unusable = true;
-    if (spec.specs.length !== spec.specFolders.length || spec.findings.some((f) => f.severity === 'error')) skip('drift', 'a cluster spec has errors; fix it first');
+    if (!specsClean(spec)) skip('drift', 'a cluster spec has errors; fix it first');
     else if (options.cluster !== undefined) skip('drift', 'drift compares the whole repository; run without --cluster');
-    else ran('drift', await driftStage(root, spec.specs, options.fs));
+    else ran('drift', await (await import('./drift.js')).driftStage(root, spec.specs, options.fs, rendered?.files));
   }
 
   // 3: files.
@@ -117,8 +132,12 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   }
 
   // 5–8: object stages, per cluster.
+  const { resolveCheck, wiredObjectChecks } = await later!.checks;
+  const checks = options.objectChecks ?? wiredObjectChecks;
+  const { checkPolicy } = await later!.policy;
+  const { requiredSecrets } = await later!.secrets;
   const perStage: Record<string, Finding[]> = { schemas: [], references: [], policy: [], budget: [] };
-  const relocate = await locatorRun;
+  const relocate = await later!.locator;
   for (const c of clusters) {
     const loaded = spec.specs.find((s) => s.cluster.metadata.name === c.cluster);
     const context: ClusterContext = { cluster: c.cluster, ...(loaded ? { spec: loaded } : {}) };
@@ -142,7 +161,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     await guard('policy', () => checkPolicy(c.objects, { pageSize16k, relocate }));
     if (checks.budget) await guard('budget', () => stageCheck('budget'));
   }
-  perStage.policy!.push(...(await scriptsRun));
+  perStage.policy!.push(...(await later!.scripts));
   const sources = files.index.entries();
   if (checks.schemas) ran('schemas', dedupe(refineFindings(perStage.schemas!, sources)));
   else skip('schemas', 'no schema check is registered (generator/validate/object-checks.ts); objects were NOT checked against API schemas', 'not-wired');
@@ -166,4 +185,33 @@ function finish(findings: Finding[], reports: Map<Stage, { status: StageStatus; 
     return { stage, status: r.status, errors: mine.filter((f) => f.severity === 'error').length, warnings: mine.filter((f) => f.severity === 'warning').length, ...(r.note ? { note: r.note } : {}) };
   });
   return { findings, stages, unusable };
+}
+
+function specsClean(spec: SpecStageResult): boolean {
+  return spec.specs.length === spec.specFolders.length && !spec.findings.some((f) => f.severity === 'error');
+}
+
+/** The drift stage runs on a whole repository pi-gitops generates whose specs all load without errors. */
+function driftRuns(spec: SpecStageResult, cluster: string | undefined): boolean {
+  return spec.specFolders.length > 0 && specsClean(spec) && cluster === undefined;
+}
+
+/** What the generator renders from the specs (undefined when it cannot render them). */
+async function renderSpecs(spec: SpecStageResult): Promise<{ files: GeneratedFile[]; lookup: RenderedLookup } | undefined> {
+  const [{ renderRepository }, { renderedDocuments }] = await Promise.all([import('../render/repository.js'), import('../render/serialize.js')]);
+  let files: GeneratedFile[];
+  try {
+    files = renderRepository(spec.specs);
+  } catch {
+    return undefined; // the drift stage renders again and reports it; the files stage parses every file
+  }
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  return {
+    files,
+    lookup: (path) => {
+      const file = byPath.get(path);
+      const documents = file && renderedDocuments(file);
+      return documents && { content: file.content, documents };
+    },
+  };
 }

@@ -1,5 +1,4 @@
 import type { Finding } from '../findings.js';
-import { loadSpec } from '../spec/load.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
 
@@ -18,6 +17,7 @@ export async function specStage(fs: RepoFs, only?: string): Promise<SpecStageRes
   const specs: LoadedSpec[] = [];
   const findings: Finding[] = [];
   const specFolders: string[] = [];
+  const { loadSpec } = await import('../spec/load.js'); // the spec validator loads while kustomize runs
   for (const folder of folders) {
     const bytes = await fs.readFile(`${folder}/cluster.yaml`);
     if (bytes === undefined) continue;
