@@ -21,9 +21,6 @@ ${Object.keys(commands).map((c) => `  ${c}`).join('\n')}
 Run \`pi-gitops <command> --help\` for a command's options. --version prints the version.
 Exit codes: 0 ok, 1 findings, 2 unusable input or usage, 3 internal error.`;
 
-export function registerCommand(name: string, load: () => Promise<Command>): void {
-  commands[name] = load;
-}
 
 /** Runs one CLI invocation and returns its exit code; never calls process.exit. */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {

@@ -1,5 +1,5 @@
 import * as nodeFs from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { isGenerated, type GeneratedFile } from '../render/files.js';
 import { OWNED_FILES, OWNED_ROOTS } from '../render/layout.js';
@@ -187,7 +187,3 @@ function unified(path: string, before: string, after: string): string {
   return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: 3 });
 }
 
-/** Repository-relative path with forward slashes. */
-export function repoPath(root: string, absolute: string): string {
-  return relative(root, absolute).split(sep).join('/');
-}
