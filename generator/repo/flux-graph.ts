@@ -1,4 +1,5 @@
-import { parseAllDocuments } from 'yaml';
+import { createRequire } from 'node:module';
+import { readYamlSubset } from '../spec/yaml-subset.js';
 import { kustomizeBuild, type BuildResult } from '../io/kustomize.js';
 
 /** A Flux Kustomization found while walking a cluster's entry point. */
@@ -36,7 +37,11 @@ interface Doc {
  * aliases, are left out (validate's files stage reports them).
  */
 export function parseBuiltObjects(yaml: string): Record<string, unknown>[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const subset = readYamlSubset(yaml); // kustomize writes plain block YAML: the fast reader gives yaml's values
+  if (subset) return subset.values.filter(isObject);
   const out: Record<string, unknown>[] = [];
+  const { parseAllDocuments } = createRequire(import.meta.url)('yaml') as typeof import('yaml'); // only for output the subset reader leaves
   for (const doc of parseAllDocuments(yaml)) {
     if (Array.isArray(doc) || doc.errors.length > 0) continue;
     try {

@@ -1,6 +1,16 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Finding, Stage } from '../findings.js';
 import type { SourcePosition } from './types.js';
+
+/**
+ * yaml, loaded on first use: most files validate reads go through the subset reader (yaml-subset.ts),
+ * and loading yaml costs more than reading them. Node resolves `import 'yaml'` to this same CommonJS build.
+ */
+let loaded: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (loaded ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 /** Most aliases one file may expand; a "billion laughs" file trips this long before it costs memory. */
 export const MAX_ALIASES = 100;
@@ -26,7 +36,7 @@ export interface ParseOptions {
  * alias bombs, tabs in indentation and invalid UTF-8 all come back as findings with line and column.
  */
 export function parseYamlSource(file: string, bytes: Uint8Array | string, options: ParseOptions): ParsedYaml {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const { stage, codePrefix } = options;
   const findings: Finding[] = [];
   const fail = (code: string, message: string, position: SourcePosition | undefined, hint?: string): ParsedYaml => ({
@@ -97,6 +107,7 @@ export function parseYamlSource(file: string, bytes: Uint8Array | string, option
 /** Where the first alias (`*name`) of a document is: the start of an alias bomb. */
 function firstAlias(doc: Document.Parsed, lineCounter: LineCounter): SourcePosition | undefined {
   let offset: number | undefined;
+  const { visit, isAlias } = yaml();
   visit(doc, {
     Alias(_, node) {
       if (isAlias(node) && node.range) offset = node.range[0];
@@ -115,7 +126,7 @@ function keyAt(text: string, offset: number): string | undefined {
 }
 
 function parseDocuments(text: string, lineCounter: LineCounter): Document.Parsed[] {
-  return [...parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true })] as Document.Parsed[];
+  return [...yaml().parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true })] as Document.Parsed[];
 }
 
 export interface LocateOptions {
@@ -132,6 +143,7 @@ export function locateIn(
   path: readonly (string | number)[],
   options: LocateOptions = {},
 ): SourcePosition | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let keyNode: unknown;
   let last: unknown = node;
@@ -158,7 +170,7 @@ export function locateIn(
   return { line, column: col };
 }
 
-function decodeUtf8(bytes: Uint8Array): string | SourcePosition {
+export function decodeUtf8(bytes: Uint8Array): string | SourcePosition {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

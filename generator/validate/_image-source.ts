@@ -1,5 +1,4 @@
 import { getProperty } from './_get.js';
-import { locateIn } from '../spec/yaml-source.js';
 import { parseRepoYaml } from './_parsed.js';
 import type { SourcePosition } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
@@ -7,7 +6,7 @@ import { parseImage } from './policy/images.js';
 import type { Violation } from './policy/rules.js';
 import { dirOf, isKustomizationFile, listFiles } from './walk.js';
 
-interface ImagesEntry { readonly dir: string; readonly file: string; readonly result: string; readonly position?: SourcePosition }
+interface ImagesEntry { readonly dir: string; readonly file: string; readonly result: string; readonly position: () => SourcePosition | undefined }
 
 /**
  * Overlays set image tags with kustomize `images:` (newName/newTag/digest). A finding about a built
@@ -19,16 +18,14 @@ export async function imageLocator(fs: RepoFs): Promise<(violation: Violation) =
     const bytes = await fs.readFile(file);
     if (!bytes) continue;
     const parsed = parseRepoYaml(fs, file, bytes);
-    const doc = parsed.documents[0];
     const images = (parsed.values[0] as { images?: unknown } | undefined)?.images;
-    if (!doc || !Array.isArray(images)) continue;
+    if (parsed.failed(0) || !Array.isArray(images)) continue;
     images.forEach((img: { name?: string; newName?: string; newTag?: string | number; digest?: string }, i) => {
       if (!img || typeof img.name !== 'string') return;
       const name = img.newName ?? img.name;
       const result = img.digest ? `${name}@${img.digest}` : img.newTag !== undefined ? `${name}:${String(img.newTag)}` : name;
       const field = img.digest ? 'digest' : img.newTag !== undefined ? 'newTag' : 'name';
-      const position = locateIn(doc, parsed.lineCounter, ['images', i, field]);
-      entries.push({ dir: dirOf(file), file, result, ...(position ? { position } : {}) });
+      entries.push({ dir: dirOf(file), file, result, position: () => parsed.locate(0, ['images', i, field]) });
     });
   }
   return (violation) => {
@@ -40,7 +37,8 @@ export async function imageLocator(fs: RepoFs): Promise<(violation: Violation) =
     const match = entries
       .filter((e) => (e.dir === fluxPath || e.dir.startsWith(`${fluxPath}/`) || fluxPath.startsWith(`${e.dir}/`)) && sameImage(parseImage(e.result), wanted))
       .sort((a, b) => b.dir.length - a.dir.length)[0];
-    return match ? { file: match.file, ...(match.position ? { position: match.position } : {}) } : undefined;
+    const position = match?.position();
+    return match ? { file: match.file, ...(position ? { position } : {}) } : undefined;
   };
 }
 

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Finding } from '../findings.js';
-import { locateIn } from '../spec/yaml-source.js';
+import type { SourcePosition } from '../spec/types.js';
 import { parseRepoYaml } from './_parsed.js';
 import { resolvePath, type RepoFs } from './fs.js';
 import { joinPath, KUSTOMIZATION_FILES } from './walk.js';
@@ -57,26 +57,28 @@ export async function checkKustomizeTree(fs: RepoFs, folder: string): Promise<Tr
     const bytes = await fs.readFile(file);
     if (!bytes) return;
     const parsed = parseRepoYaml(fs, file, bytes); // findings only stop the walk: the files stage reports them
-    const doc = parsed.documents[0];
     const value = parsed.values[0] as Record<string, unknown> | undefined;
-    if (parsed.findings.length > 0 || !doc || !value || typeof value !== 'object') return; // the files stage reports it
+    if (parsed.findings.length > 0 || !value || typeof value !== 'object') return; // the files stage reports it
     for (const field of LIST_FIELDS) {
       const list = value[field];
       if (!Array.isArray(list)) continue;
       for (let i = 0; i < list.length; i++) {
         const ref = list[i];
         if (typeof ref !== 'string') continue;
-        const position = locateIn(doc, parsed.lineCounter, [field, i]);
-        const where = { file, path: `${field}[${i}]`, ...(position ? { position } : {}) };
+        // Where the reference is written: looked up only for a finding.
+        const at = (): { file: string; path: string; position?: SourcePosition } => {
+          const position = parsed.locate(0, [field, i]);
+          return { file, path: `${field}[${i}]`, ...(position ? { position } : {}) };
+        };
         if (isRemote(ref)) {
-          findings.push({ stage: 'build', code: 'E_BUILD_REMOTE', severity: 'error', ...where, message: `remote ${field === 'resources' ? 'resource' : field.replace(/s$/, '')} ${ref}: the build must be offline and reproducible`, found: ref, hint: 'vendor the manifests into the repository (or fetch them with a Flux GitRepository/OCIRepository source pinned to a tag or digest)' });
+          findings.push({ stage: 'build', code: 'E_BUILD_REMOTE', severity: 'error', ...at(), message: `remote ${field === 'resources' ? 'resource' : field.replace(/s$/, '')} ${ref}: the build must be offline and reproducible`, found: ref, hint: 'vendor the manifests into the repository (or fetch them with a Flux GitRepository/OCIRepository source pinned to a tag or digest)' });
           continue;
         }
         const target = posix.isAbsolute(ref) ? ref : posix.normalize(posix.join(dir === '' ? '.' : dir, ref));
         const r = await resolvePath(fs, target);
-        if (r.kind === 'outside') findings.push({ stage: 'build', code: 'E_BUILD_OUTSIDE', severity: 'error', ...where, message: `${ref} resolves to ${target}, outside the repository`, found: ref, hint: 'Flux builds only what is inside the source; move the files into the repository' });
-        else if (r.kind === 'symlink-escape') findings.push(escape(file, where, r.target, r.link));
-        else if (r.kind === 'missing') findings.push({ stage: 'build', code: 'E_BUILD_MISSING', severity: 'error', ...where, message: `${ref} does not exist (${target})`, found: ref, hint: 'fix the path or add the file' });
+        if (r.kind === 'outside') findings.push({ stage: 'build', code: 'E_BUILD_OUTSIDE', severity: 'error', ...at(), message: `${ref} resolves to ${target}, outside the repository`, found: ref, hint: 'Flux builds only what is inside the source; move the files into the repository' });
+        else if (r.kind === 'symlink-escape') findings.push(escape(file, at(), r.target, r.link));
+        else if (r.kind === 'missing') findings.push({ stage: 'build', code: 'E_BUILD_MISSING', severity: 'error', ...at(), message: `${ref} does not exist (${target})`, found: ref, hint: 'fix the path or add the file' });
         else if (r.kind === 'dir') await visit(r.path);
         else folders.add(r.path.includes('/') ? r.path.slice(0, r.path.lastIndexOf('/')) : '');
       }

@@ -1,19 +1,69 @@
-import { parseYamlSource, type ParsedYaml } from '../spec/yaml-source.js';
+import type { Finding } from '../findings.js';
+import type { SourcePosition } from '../spec/types.js';
+import { decodeUtf8, locateIn, MAX_FILE_BYTES, parseYamlSource, type LocateOptions, type ParsedYaml } from '../spec/yaml-source.js';
+import { readYamlSubset } from '../spec/yaml-subset.js';
 import type { RepoFs } from './fs.js';
 
-const cache = new WeakMap<RepoFs, Map<string, { readonly bytes: Uint8Array; readonly parsed: ParsedYaml }>>();
+/** A repository YAML file: its documents' values, and positions found on demand. */
+export interface RepoYaml {
+  /** Plain values, one per document; undefined where the document did not parse. */
+  readonly values: readonly unknown[];
+  /** E_FILE_* findings (syntax, duplicate keys, aliases, encoding, size). */
+  readonly findings: readonly Finding[];
+  /** Whether document i failed to parse. */
+  failed(i: number): boolean;
+  /** Where document i's content starts. */
+  start(i: number): SourcePosition | undefined;
+  /** Where a field of document i is written (see locateIn). */
+  locate(i: number, path: readonly (string | number)[], options?: LocateOptions): SourcePosition | undefined;
+}
+
+const cache = new WeakMap<RepoFs, Map<string, { readonly bytes: Uint8Array; readonly parsed: RepoYaml }>>();
 
 /**
- * A repository YAML file parsed with positions, once per filesystem view (validate makes one view per
- * run): the files stage, the kustomize tree check and the image locator read the same kustomization
- * files. Findings carry the files stage's codes (E_FILE_*); other callers only ask whether there are any.
+ * A repository YAML file, parsed once per filesystem view (validate makes one view per run): the files
+ * stage, the kustomize tree check and the image locator read the same kustomization files. Findings
+ * carry the files stage's codes (E_FILE_*); other callers only ask whether there are any.
  */
-export function parseRepoYaml(fs: RepoFs, file: string, bytes: Uint8Array): ParsedYaml {
+export function parseRepoYaml(fs: RepoFs, file: string, bytes: Uint8Array): RepoYaml {
   let byFile = cache.get(fs);
   if (!byFile) cache.set(fs, (byFile = new Map()));
   const hit = byFile.get(file);
   if (hit && hit.bytes === bytes) return hit.parsed; // the same read (cachedFs), not just the same path
-  const parsed = parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });
+  const parsed = readRepoYaml(file, bytes);
   byFile.set(file, { bytes, parsed });
   return parsed;
+}
+
+/**
+ * Plain block YAML (what generators and kustomize write, nearly every manifest) goes through the subset
+ * reader, which gives yaml's values without building its positioned tree; the full parse runs for
+ * everything else, and for a clean file only when a finding asks where a field is.
+ */
+function readRepoYaml(file: string, bytes: Uint8Array): RepoYaml {
+  const full = (): ParsedYaml => parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });
+  const text = bytes.byteLength <= MAX_FILE_BYTES ? decodeUtf8(bytes) : undefined;
+  const subset = typeof text === 'string' ? readYamlSubset(text) : undefined;
+  if (subset) {
+    let positioned: ParsedYaml | undefined;
+    return {
+      values: subset.values,
+      findings: [],
+      failed: () => false,
+      start: (i) => subset.starts[i],
+      locate: (i, path, options) => {
+        positioned ??= full();
+        const document = positioned.documents[i];
+        return document && locateIn(document, positioned.lineCounter, path, options);
+      },
+    };
+  }
+  const parsed = full();
+  return {
+    values: parsed.values,
+    findings: parsed.findings,
+    failed: (i) => (parsed.documents[i]?.errors.length ?? 0) > 0,
+    start: (i) => { const document = parsed.documents[i]; return document && locateIn(document, parsed.lineCounter, []); },
+    locate: (i, path, options) => { const document = parsed.documents[i]; return document && locateIn(document, parsed.lineCounter, path, options); },
+  };
 }

@@ -2,6 +2,7 @@ import type { Finding } from '../findings.js';
 import { kustomizeBuild, ToolMissingError, type BuildResult } from '../io/kustomize.js';
 import { buildCluster, normalizeFluxPath } from '../repo/flux-graph.js';
 import { checkKustomizeTree } from './_kustomize-tree.js';
+import { parseRepoYaml } from './_parsed.js';
 import { CLUSTER_SCOPED } from './_kinds.js';
 import { attachSource } from './locate.js';
 import type { SourceEntry, SourceIndex } from './files.js';
@@ -36,7 +37,19 @@ const SKIPPED = '\u0000skipped';
  * a folder with such findings is not built. Folders without a kustomization.yaml are built the way
  * Flux does: every manifest below them, with nested kustomizations built in place.
  */
-export async function buildStage(fs: RepoFs, root: string, entries: readonly string[], sources: SourceIndex | Promise<SourceIndex>, kustomize: Builder = (p) => kustomizeBuild(root, p)): Promise<BuildStageResult> {
+export function buildStage(fs: RepoFs, root: string, entries: readonly string[], sources: SourceIndex | Promise<SourceIndex>, kustomize: Builder = (p) => kustomizeBuild(root, p)): BuildRun {
+  const starts: Promise<void>[] = [];
+  const result = runBuilds(fs, root, entries, sources, kustomize, (started) => starts.push(started)); // each entry registers before runBuilds first awaits
+  return Object.assign(result, { started: Promise.all(starts).then(() => undefined) });
+}
+
+/**
+ * The build stage running: `started` settles once the first builds are under way (each entry and the
+ * Flux paths its files declare), so the caller can begin its own CPU work without delaying them.
+ */
+export type BuildRun = Promise<BuildStageResult> & { readonly started: Promise<void> };
+
+async function runBuilds(fs: RepoFs, root: string, entries: readonly string[], sources: SourceIndex | Promise<SourceIndex>, kustomize: Builder, onStarted: (started: Promise<void>) => void): Promise<BuildStageResult> {
   const findings: Finding[] = [];
   let toolMissing = false;
   const clusters = await Promise.all(entries.map(async (entry): Promise<ClusterObjects> => {
@@ -45,15 +58,42 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
     const readFolders = new Map<string, ReadonlySet<string>>();
     /** Folders without kustomization.yaml, built as Flux generates them. */
     const generated = new Set<string>();
-    const build: Builder = async (path) => {
+    // Each folder is checked, then built, once; its findings count only if the cluster's graph reaches it.
+    // `started` settles when its kustomize is running (or the folder will not be built).
+    type Attempt = { readonly run: Promise<{ result: BuildResult; findings: Finding[] }>; readonly started: Promise<void> };
+    const attempts = new Map<string, Attempt>();
+    const start = (path: string): Attempt => {
+      const known = attempts.get(path);
+      if (known) return known;
+      let markStarted!: () => void;
+      const started = new Promise<void>((resolve) => (markStarted = resolve));
+      const run = checkAndBuild(path, markStarted);
+      run.catch(() => undefined); // awaited by build() when the graph reaches the folder; a guess it does not reach is dropped
+      void run.finally(markStarted).catch(() => undefined);
+      const attempt = { run, started };
+      attempts.set(path, attempt);
+      return attempt;
+    };
+    const checkAndBuild = async (path: string, markStarted: () => void): Promise<{ result: BuildResult; findings: Finding[] }> => {
       const check = await checkKustomizeTree(fs, path);
-      findings.push(...check.findings);
       if (check.rootProblem) problems.set(path, check.rootProblem);
       readFolders.set(path, check.folders);
-      if (check.rootProblem || check.findings.length > 0) return { path, error: SKIPPED };
-      if (await hasKustomization(fs, path)) return kustomize(path);
-      generated.add(path);
-      return fluxGenerated(fs, path, kustomize);
+      if (check.rootProblem || check.findings.length > 0) return { result: { path, error: SKIPPED }, findings: check.findings };
+      // Flux learns the other paths from the entry's build, but they are written in the entry's own
+      // files: start them while the entry builds (the entry counts as started once they are). The
+      // entry's build still decides what is built; a guess it does not confirm is never read.
+      const flux = !(await hasKustomization(fs, path));
+      if (flux) generated.add(path);
+      const building = flux ? fluxGenerated(fs, path, kustomize) : kustomize(path);
+      const children = path === entry ? declaredFluxPaths(fs, check.folders).then((paths) => Promise.all(paths.map((p) => start(p).started))) : Promise.resolve([]);
+      void children.then(markStarted, markStarted);
+      return { result: await building, findings: check.findings };
+    };
+    onStarted(start(entry).started);
+    const build: Builder = async (path) => {
+      const { result, findings: found } = await start(path).run;
+      findings.push(...found);
+      return result;
     };
     let result;
     try {
@@ -108,6 +148,26 @@ export async function buildStage(fs: RepoFs, root: string, entries: readonly str
   }));
   if (toolMissing) findings.push({ stage: 'build', code: 'E_BUILD_TOOL_MISSING', severity: 'error', message: 'kubectl (with kustomize v5) is not on PATH; nothing was built', hint: 'install kubectl, or run with --no-build to check files only' });
   return { findings, clusters, toolMissing };
+}
+
+const FLUX_KUSTOMIZE_API = 'kustomize.toolkit.fluxcd.io/';
+
+/** The paths of the Flux Kustomizations written in the manifests of these folders (normalized, deduplicated). */
+async function declaredFluxPaths(fs: RepoFs, folders: ReadonlySet<string>): Promise<string[]> {
+  const paths = new Set<string>();
+  for (const folder of [...folders].sort()) {
+    for (const entry of (await fs.list(folder)) ?? []) {
+      const file = joinPath(folder, entry.name);
+      if (entry.type !== 'file' || !isYamlPath(entry.name) || KUSTOMIZATION_FILES.includes(entry.name)) continue;
+      const bytes = await fs.readFile(file);
+      if (!bytes || !Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(FLUX_KUSTOMIZE_API)) continue; // a guess: read only files that name the API
+      for (const value of parseRepoYaml(fs, file, bytes).values) {
+        const doc = value as { apiVersion?: unknown; kind?: unknown; spec?: { path?: unknown } } | null;
+        if (doc?.kind === 'Kustomization' && String(doc.apiVersion).startsWith(FLUX_KUSTOMIZE_API) && typeof doc.spec?.path === 'string') paths.add(normalizeFluxPath(doc.spec.path));
+      }
+    }
+  }
+  return [...paths];
 }
 
 /** Files directly in one of the folders a build read (a Flux-generated build reads its whole subtree). */

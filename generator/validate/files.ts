@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import type { Finding } from '../findings.js';
-import { locateIn } from '../spec/yaml-source.js';
 import { parseRepoYaml } from './_parsed.js';
 import type { SourcePosition } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
@@ -111,11 +110,12 @@ export type RenderedLookup = (path: string) => { readonly content: string; reado
  * With `rendered`, a file whose bytes are exactly the generator's serializer output (known to parse
  * cleanly, to the very values it serialized) takes those values instead of a parse; its field
  * positions are parsed only when a finding asks for one. Every other file is parsed and checked in full.
+ * Files outside `inScope` (another cluster's folders, with --cluster) are not read.
  */
-export async function checkFiles(fs: RepoFs, rendered?: Promise<RenderedLookup | undefined>): Promise<FilesResult> {
+export async function checkFiles(fs: RepoFs, rendered?: Promise<RenderedLookup | undefined>, inScope: (file: string) => boolean = () => true): Promise<FilesResult> {
   const findings: Finding[] = [];
   const parsed: Parsed[] = [];
-  const files = (await listFiles(fs)).filter(isYamlPath);
+  const files = (await listFiles(fs)).filter((file) => isYamlPath(file) && inScope(file));
   const read = files.map((file) => fs.readFile(file)); // reads overlap; each is awaited in order below
   for (const r of read) r.catch(() => undefined);
   const lookup = await rendered;
@@ -131,12 +131,11 @@ export async function checkFiles(fs: RepoFs, rendered?: Promise<RenderedLookup |
     }
     const result = parseRepoYaml(fs, file, bytes);
     findings.push(...result.findings);
-    const { documents, lineCounter } = result;
     parsed.push({
       file, values: result.values,
-      failed: (i) => (documents[i]?.errors.length ?? 0) > 0,
-      position: (i) => locateIn(documents[i]!, lineCounter, []),
-      locate: (i, path) => locateIn(documents[i]!, lineCounter, path, { key: true }),
+      failed: (i) => result.failed(i),
+      position: (i) => result.start(i),
+      locate: (i, path) => result.locate(i, path, { key: true }),
     });
   }
 
@@ -211,15 +210,11 @@ function asRendered(fs: RepoFs, file: string, bytes: Uint8Array, generated: NonN
   const lines = generated.content.split('\n');
   lines.forEach((line, i) => { if (line === '---') starts.push(i + 2); });
   if (starts.length !== generated.documents.length) return undefined;
-  let full: ReturnType<typeof parseRepoYaml> | undefined;
   return {
     file, values: generated.documents,
     failed: () => false,
     position: (i) => ({ line: starts[i]!, column: 1 }),
-    locate: (i, path) => {
-      full ??= parseRepoYaml(fs, file, bytes); // only when a finding needs a field's line
-      return locateIn(full.documents[i]!, full.lineCounter, path, { key: true });
-    },
+    locate: (i, path) => parseRepoYaml(fs, file, bytes).locate(i, path, { key: true }), // positions only when a finding needs a field's line
   };
 }
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 export interface RepoEntry {
@@ -17,28 +17,32 @@ export interface RepoFs {
   list(dir: string): Promise<readonly RepoEntry[] | undefined>;
 }
 
-/** The repository on disk. Symlinks are reported as such (never followed) so escapes can be judged. */
+/**
+ * The repository on disk. Symlinks are reported as such (never followed) so escapes can be judged.
+ * Reads are synchronous: a repository is a few hundred small files, and each asynchronous read costs
+ * several thread-pool round trips that queue behind this process's own work while kubectl runs.
+ */
 export function diskFs(root: string): RepoFs {
   return {
-    async readFile(path) {
+    readFile(path) {
       try {
-        return await readFile(join(root, path));
+        return Promise.resolve(readFileSync(join(root, path)));
       } catch {
-        return undefined;
+        return Promise.resolve(undefined);
       }
     },
-    async list(dir) {
+    list(dir) {
       try {
-        const entries = await readdir(join(root, dir), { withFileTypes: true });
+        const entries = readdirSync(join(root, dir), { withFileTypes: true });
         const out: RepoEntry[] = [];
         for (const entry of entries) {
-          if (entry.isSymbolicLink()) out.push({ name: entry.name, type: 'symlink', target: await readlink(join(root, dir, entry.name)) });
+          if (entry.isSymbolicLink()) out.push({ name: entry.name, type: 'symlink', target: readlinkSync(join(root, dir, entry.name)) });
           else if (entry.isDirectory()) out.push({ name: entry.name, type: 'dir' });
           else if (entry.isFile()) out.push({ name: entry.name, type: 'file' });
         }
-        return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return Promise.resolve(out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
       } catch {
-        return undefined;
+        return Promise.resolve(undefined);
       }
     },
   };

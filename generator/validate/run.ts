@@ -1,6 +1,6 @@
 import type { Finding, Stage } from '../findings.js';
 import { buildStage, type Builder, type ClusterObjects } from './build.js';
-import { checkFiles, UNUSABLE_CODES, type RenderedLookup } from './files.js';
+import { checkFiles, UNUSABLE_CODES, type RenderedLookup, type SourceIndex } from './files.js';
 import type { GeneratedFile } from '../render/files.js';
 import { cachedFs, diskFs, type RepoFs } from './fs.js';
 import { attachOrigin, refineFindings } from './locate.js';
@@ -9,9 +9,11 @@ import { originOf } from './origin.js';
 import { imageLocator } from './_image-source.js';
 import { checkReferences } from './references.js';
 import { clusterFolders, specStage, type SpecStageResult } from './spec.js';
+import { clusterOfPath } from '../render/layout.js';
 
-// The rest (renderer, secretlint, schema validators, budget) loads with import() once the kustomize
-// builds have started: kubectl works in child processes while this process compiles those modules.
+// The rest (renderer, secretlint, schema validators, budget, and yaml when a file needs it) loads with
+// import() once the kustomize builds have started: kubectl works in child processes while this process
+// compiles those modules.
 export const STAGES: readonly Stage[] = ['spec', 'drift', 'files', 'build', 'schemas', 'references', 'policy', 'budget'];
 
 export interface ValidateOptions {
@@ -56,15 +58,22 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   };
   let unusable = false;
 
-  // kustomize runs in child processes: start the builds (checked offline first) while this process
-  // loads specs, renders for drift and parses every file; their results are used only if the files are usable.
+  // kustomize runs in child processes: start the builds (each folder checked offline first, the
+  // entry's Flux paths without waiting for the entry's build) before this process loads specs, renders
+  // for drift and reads every file; their results are used only if the files are usable.
   const entries = await clusterFolders(fs, options.cluster);
+  let indexed!: { resolve: (index: SourceIndex) => void; reject: (error: unknown) => void };
+  const index = new Promise<SourceIndex>((resolve, reject) => (indexed = { resolve, reject }));
+  const buildRun = options.build === false || entries.length === 0 ? undefined : buildStage(fs, root, entries, index, options.kustomize);
+  buildRun?.catch(() => undefined); // awaited below, or deliberately dropped when the files are unusable
+  // Everything below is this process's own CPU work: begin it once kubectl runs on every path known so far.
+  await buildRun?.started;
+  const scope = options.cluster === undefined ? undefined : await clusterScope(fs, options.cluster);
   // The files stage reads every file now and parses, once the specs are rendered, only what is not
   // byte for byte the generator's output.
   let renderedFor!: (lookup: RenderedLookup | undefined) => void;
-  const filesRun = checkFiles(fs, new Promise<RenderedLookup | undefined>((resolve) => (renderedFor = resolve)));
-  const buildRun = options.build === false || entries.length === 0 ? undefined : buildStage(fs, root, entries, filesRun.then((f) => f.index), options.kustomize);
-  buildRun?.catch(() => undefined); // awaited below, or deliberately dropped when the files are unusable
+  const filesRun = checkFiles(fs, new Promise<RenderedLookup | undefined>((resolve) => (renderedFor = resolve)), scope);
+  filesRun.then((files) => indexed.resolve(files.index), indexed.reject);
   // Only a run that builds reaches the object stages; theirs are the heavy modules.
   const later = buildRun ? {
     checks: import('./object-checks.js'),
@@ -96,7 +105,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     ran('spec', spec.findings);
     if (spec.findings.some((f) => UNUSABLE_CODES.has(f.code))) unusable = true;
     if (!specsClean(spec)) skip('drift', 'a cluster spec has errors; fix it first');
-    else if (options.cluster !== undefined) skip('drift', 'drift compares the whole repository; run without --cluster');
+    else if (options.cluster !== undefined) skip('drift', 'drift renders the whole repository; run without --cluster (or `pi-gitops generate --check --cluster NAME`)');
     else ran('drift', await (await import('./drift.js')).driftStage(root, spec.specs, options.fs, rendered?.files));
   }
 
@@ -194,6 +203,19 @@ function specsClean(spec: SpecStageResult): boolean {
 /** The drift stage runs on a whole repository pi-gitops generates whose specs all load without errors. */
 function driftRuns(spec: SpecStageResult, cluster: string | undefined): boolean {
   return spec.specFolders.length > 0 && specsClean(spec) && cluster === undefined;
+}
+
+/**
+ * With --cluster, what belongs to the run: paths that the layout gives to no cluster (shared bases,
+ * top-level files) or to this one. Other clusters' folders (clusters/<other>, apps/<other>, ...) are
+ * theirs to validate, as `generate --cluster` leaves them alone.
+ */
+async function clusterScope(fs: RepoFs, only: string): Promise<(path: string) => boolean> {
+  const names = (await clusterFolders(fs)).map((folder) => folder.slice('clusters/'.length));
+  return (path) => {
+    const owner = clusterOfPath(path, names);
+    return owner === undefined || owner === only;
+  };
 }
 
 /** What the generator renders from the specs (undefined when it cannot render them). */
