@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYamlValue as parseYaml } from '../spec/yaml-source.js';
 import type { ClusterSpecBody } from '../spec/types.js';
 import { cpuMillis, MiB, memoryBytes, parseQuantity } from '../units/quantity.js';
 import { arr, obj, str } from './_shape.js';

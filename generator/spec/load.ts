@@ -1,9 +1,9 @@
-import { isScalar } from 'yaml';
 import type { Finding } from '../findings.js';
 import { checkSchema, type Locate } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import type { ClusterSpec, LoadedSpec } from './types.js';
-import { locateIn, parseYamlSource } from './yaml-source.js';
+import { decodeUtf8, isEmptyDocument, locateIn, MAX_FILE_BYTES, parseYamlSource } from './yaml-source.js';
+import { readYamlSubset } from './yaml-subset.js';
 
 export interface SpecResult {
   /** Present only when the spec is usable (no error findings). */
@@ -13,6 +13,8 @@ export interface SpecResult {
 
 /** Parses, schema-checks (filling defaults) and semantically checks one cluster spec. Pure: bytes in, spec or findings out. */
 export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
+  const fast = readOneDocument(bytes);
+  if (fast) return checkSpec(file, fast.value, fast.locate);
   const parsed = parseYamlSource(file, bytes, { stage: 'spec', codePrefix: 'E_SPEC' });
   if (parsed.findings.length > 0) return { findings: parsed.findings };
   // Documents with content; an empty one (a trailing `---`, a comment-only file) holds no spec.
@@ -27,7 +29,23 @@ export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
     };
   }
   const { document, value } = documents[0]!;
-  const locate: Locate = (path, options) => locateIn(document, parsed.lineCounter, path, options);
+  return checkSpec(file, value, (path, options) => locateIn(document, parsed.lineCounter, path, options));
+}
+
+/**
+ * The one document of a spec in the YAML subset people write (block style, one-line flow mappings and
+ * lists), with positions, read without loading yaml; undefined for anything else (more or fewer
+ * documents, anchors, errors …), which the full parse reads and reports on.
+ */
+function readOneDocument(bytes: Uint8Array | string): { value: unknown; locate: Locate } | undefined {
+  if (typeof bytes !== 'string' && bytes.byteLength > MAX_FILE_BYTES) return undefined;
+  const text = typeof bytes === 'string' ? bytes : decodeUtf8(bytes);
+  const read = typeof text === 'string' ? readYamlSubset(text, { positions: true }) : undefined;
+  if (!read || read.values.length !== 1 || read.values[0] === null) return undefined;
+  return { value: read.values[0], locate: (path, options) => read.locate(0, path, options) };
+}
+
+function checkSpec(file: string, value: unknown, locate: Locate): SpecResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
       findings: [{ stage: 'spec', code: 'E_SPEC_SCHEMA', severity: 'error', file, position: { line: 1, column: 1 }, message: 'a cluster spec is a mapping with apiVersion, kind, metadata and spec', hint: 'start from `pi-gitops init NAME`' }],
@@ -39,9 +57,4 @@ export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
   const semanticFindings = checkSemantics(file, cluster, locate);
   if (semanticFindings.some((f) => f.severity === 'error')) return { findings: semanticFindings };
   return { spec: { file, cluster, locate }, findings: semanticFindings };
-}
-
-/** No node, or the null scalar YAML makes of an empty document. */
-function isEmptyDocument(contents: unknown): boolean {
-  return contents === null || (isScalar(contents) && contents.value === null && !contents.source);
 }

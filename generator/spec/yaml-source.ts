@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { Finding, Stage } from '../findings.js';
 import type { SourcePosition } from './types.js';
+import { readYamlSubset } from './yaml-subset.js';
 
 /**
  * yaml, loaded on first use: most files validate reads go through the subset reader (yaml-subset.ts),
@@ -198,4 +199,19 @@ function positionOf(text: string, index: number): SourcePosition {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** No node, or the null scalar yaml makes of an empty document (a trailing `---`, a comment-only file). */
+export function isEmptyDocument(contents: unknown): boolean {
+  return contents === null || (yaml().isScalar(contents) && contents.value === null && !contents.source);
+}
+
+/**
+ * The plain value of a one-document YAML text (such as a Helm values string): the subset reader when
+ * it can, yaml otherwise. Throws yaml's error on invalid YAML.
+ */
+export function parseYamlValue(text: string): unknown {
+  const fast = readYamlSubset(text);
+  if (fast && fast.values.length <= 1) return fast.values[0] ?? null;
+  return yaml().parse(text);
 }

@@ -1,11 +1,13 @@
 import type { SourcePosition } from './types.js';
+import type { LocateOptions } from './yaml-source.js';
 
 /**
- * A fast reader for the plain block YAML that generators and kustomize write: block mappings and
- * sequences, single-line scalars, literal block scalars (`|`, `|-`, `|+`), `---` between documents.
+ * A fast reader for the plain YAML that people, generators and kustomize write: block mappings and
+ * sequences, single-line scalars and flow collections (`{ a: 1 }`, `[x, y]`), plain and single-quoted
+ * scalars wrapped over lines, literal block scalars (`|`, `|-`, `|+`), `---` between documents.
  * It returns exactly what `yaml` (core schema, YAML 1.2) gives for such text, and undefined for anything
- * else (anchors, tags, flow collections, folded or multi-line scalars, duplicate keys, odd characters),
- * so the caller falls back to the full parser, which also reports errors with positions.
+ * else (anchors, tags, multi-line flow, folded `>` scalars, duplicate keys, odd characters), so the
+ * caller falls back to the full parser, which also reports errors with positions.
  * `yaml` builds a positioned syntax tree for every file; this reads the same text many times faster,
  * and validate's run is dominated by reading YAML (test/spec/yaml-subset.test.ts holds it to `yaml`).
  */
@@ -15,6 +17,14 @@ export interface SubsetDocuments {
   /** Where each document's root node starts (the first key or `-`), as `yaml` places it. */
   readonly starts: SourcePosition[];
 }
+
+export interface PositionedDocuments extends SubsetDocuments {
+  /** Where a field of document i is written: the same answer as yaml-source's locateIn on yaml's tree. */
+  locate(document: number, path: readonly (string | number)[], options?: LocateOptions): SourcePosition | undefined;
+}
+
+/** A mapping's keys with where each key and its value start, or a sequence's items' starts. */
+type Table = Map<string, { readonly key: SourcePosition; readonly value: SourcePosition }> | SourcePosition[];
 
 /** Thrown (one shared instance) when the text leaves the subset; never escapes readYamlSubset. */
 const OUTSIDE = new Error('outside the YAML subset');
@@ -27,6 +37,11 @@ const UNSUPPORTED_CHAR = /[\u0000-\u0008\u0009\u000b-\u001f\u007f-\u009f\u2028\u
 const PLAIN_KEY = /^[A-Za-z0-9_./$][\w./$@+-]*(?=:(?: |$))/;
 const BLOCK_HEADER = /^\|(?:([1-9])([-+])?|([-+])([1-9])?)?(?: +#.*)?$/;
 const AFTER_VALUE = /^(?: +(?:#.*)?)?$/;
+/**
+ * A plain scalar inside a flow collection, up to the next `,` or bracket (without trailing spaces): it
+ * starts with a word character (or `-` before one), and has no `:` or `#` (keys, comments: left to yaml).
+ */
+const FLOW_PLAIN = /^(?:[\w./$~+=()<>;^\\]|-(?=[\w.]))(?:[^,[\]{}:#]*[^,[\]{}:# ])?/;
 
 /** The YAML 1.2 core schema's plain scalar resolution, in yaml's tag order (yaml/dist/schema/core). */
 export function resolvePlain(text: string): unknown {
@@ -42,26 +57,69 @@ export function resolvePlain(text: string): unknown {
   return text;
 }
 
-export function readYamlSubset(text: string): SubsetDocuments | undefined {
+export function readYamlSubset(text: string): SubsetDocuments | undefined;
+/** With `positions`, also where every key and value is written (costs a little more). */
+export function readYamlSubset(text: string, options: { readonly positions: true }): PositionedDocuments | undefined;
+export function readYamlSubset(text: string, options?: { readonly positions?: boolean }): SubsetDocuments | PositionedDocuments | undefined {
   if (UNSUPPORTED_CHAR.test(text)) return undefined;
   const lines = text.split('\n');
   const terminated = lines[lines.length - 1] === '';
   if (terminated) lines.pop(); // the end of the last line, not a line
+  const tables = options?.positions ? new Map<object, Table>() : undefined;
+  let documents: SubsetDocuments;
   try {
-    return new Reader(lines, terminated).documents();
+    documents = new Reader(lines, terminated, tables).documents();
   } catch (error) {
     if (error === OUTSIDE) return undefined;
     throw error;
   }
+  if (!tables) return documents;
+  return { ...documents, locate: (i, path, locateOptions) => locateInTables(tables, documents.values[i], documents.starts[i], path, locateOptions) };
+}
+
+/**
+ * locateIn's walk (yaml-source.ts), step for step, over the recorded tables: the value's node, or with
+ * `key` the key holding it; where the path leaves the source, the last node found (undefined if `exact`).
+ */
+function locateInTables(tables: Map<object, Table>, root: unknown, start: SourcePosition | undefined, path: readonly (string | number)[], options: LocateOptions = {}): SourcePosition | undefined {
+  let value = root;
+  let node = start;
+  let keyNode: SourcePosition | undefined;
+  let last = node;
+  let found = 0;
+  for (const part of path) {
+    const table = value !== null && typeof value === 'object' ? tables.get(value) : undefined;
+    if (table instanceof Map) {
+      const entry = table.get(String(part));
+      if (!entry) break;
+      keyNode = entry.key;
+      node = entry.value;
+      value = (value as Record<string, unknown>)[String(part)];
+    } else if (table && typeof part === 'number') {
+      keyNode = undefined;
+      node = table[part];
+      value = (value as unknown[])[part];
+    } else break;
+    found++;
+    if (node) last = node;
+    else break;
+  }
+  if (options.exact && found < path.length) return undefined;
+  return options.key && keyNode ? keyNode : (node ?? keyNode ?? last);
 }
 
 class Reader {
   private line = 0;
   /** End (exclusive) of the current document's lines. */
   private end = 0;
+  /** Where the value value() read last starts. */
+  private valueAt: SourcePosition = { line: 0, column: 0 };
 
-  /** `terminated`: the text ends with a line break (a block scalar reaching the end keeps its last one). */
-  constructor(private readonly lines: string[], private readonly terminated: boolean) {}
+  /**
+   * `terminated`: the text ends with a line break (a block scalar reaching the end keeps its last one).
+   * `tables`: where to record positions, when asked for.
+   */
+  constructor(private readonly lines: string[], private readonly terminated: boolean, private readonly tables?: Map<object, Table>) {}
 
   documents(): SubsetDocuments {
     const { lines } = this;
@@ -115,8 +173,10 @@ class Reader {
   }
 
   private mapping(indent: number): Record<string, unknown> {
-    const { lines } = this;
+    const { lines, tables } = this;
     const map: Record<string, unknown> = {};
+    const table: Table | undefined = tables && new Map();
+    if (table) tables!.set(map, table);
     while (this.nextContent() !== -1) {
       const text = lines[this.line]!;
       const lineIndent = indentOf(text);
@@ -128,14 +188,18 @@ class Reader {
         throw OUTSIDE;
       }
       if (Object.prototype.hasOwnProperty.call(map, key.key) || key.key === '__proto__') throw OUTSIDE; // yaml reports duplicates
+      const keyAt = this.line;
       map[key.key] = this.value(indent, text, key.next, true);
+      table?.set(key.key, { key: { line: keyAt + 1, column: indent + 1 }, value: this.valueAt });
     }
     return map;
   }
 
   private sequence(indent: number): unknown[] {
-    const { lines } = this;
+    const { lines, tables } = this;
     const list: unknown[] = [];
+    const table: SourcePosition[] | undefined = tables && [];
+    if (table) tables!.set(list, table);
     while (this.nextContent() !== -1) {
       const text = lines[this.line]!;
       const lineIndent = indentOf(text);
@@ -151,10 +215,12 @@ class Reader {
       if (nested || (rest !== '' && rest[0] !== '#' && readKey(text, column))) {
         // `- key: value` or `- - item`: a collection whose indent is its first column; blank out the dash and read it there.
         lines[this.line] = ' '.repeat(column) + rest;
+        table?.push({ line: this.line + 1, column: column + 1 });
         list.push(nested ? this.sequence(column) : this.mapping(column));
         continue;
       }
       list.push(this.value(indent, text, column, false));
+      table?.push(this.valueAt);
     }
     return list;
   }
@@ -166,6 +232,9 @@ class Reader {
   private value(indent: number, text: string, column: number, inMapping: boolean): unknown {
     const at = this.line;
     const rest = text.slice(column).replace(/^ +/, '');
+    // yaml places a value, and an empty one, after the indicator and the spaces that follow it.
+    const valueAt = { line: at + 1, column: text.length - rest.length + 1 };
+    this.valueAt = valueAt;
     if (rest === '' || rest[0] === '#') {
       if (rest !== '' && text[text.length - rest.length - 1] !== ' ') throw OUTSIDE;
       this.line++;
@@ -173,15 +242,20 @@ class Reader {
       if (next === -1) return null;
       const nextText = this.lines[next]!;
       const nextIndent = indentOf(nextText);
-      if (nextIndent > indent) return this.node(nextIndent);
-      // A mapping's value may be a sequence at the key's own indent.
-      if (nextIndent === indent && inMapping && isSequenceEntry(nextText, indent)) return this.sequence(indent);
-      return null;
+      const nested = nextIndent > indent ? this.node(nextIndent) : nextIndent === indent && inMapping && isSequenceEntry(nextText, indent) ? this.sequence(indent) : undefined; // a mapping's value may be a sequence at the key's own indent
+      if (nested === undefined) return null;
+      this.valueAt = { line: next + 1, column: nextIndent + 1 };
+      return nested;
     }
     if (column < text.length && text.charCodeAt(column) !== 0x20 && inMapping) throw OUTSIDE; // `key:value` is one scalar
     let value: unknown;
     if (rest[0] === '|') value = this.literal(indent, rest);
-    else {
+    else if (rest[0] === '[' || rest[0] === '{') {
+      const flow = this.flow(text, valueAt.column - 1, at);
+      if (!AFTER_VALUE.test(text.slice(flow.end))) throw OUTSIDE;
+      value = flow.value;
+      this.line = at + 1;
+    } else {
       const scalar = inlineScalar(rest);
       if (scalar.open) value = this.foldedSingleQuoted(indent, rest);
       else if (scalar.plain !== undefined) value = this.foldedPlain(indent, scalar.plain, scalar.value);
@@ -193,7 +267,76 @@ class Reader {
     // Anything more indented next would continue the scalar (a multi-line plain scalar or an error).
     const next = this.nextContent();
     if (next !== -1 && indentOf(this.lines[next]!) > indent) throw OUTSIDE;
+    this.valueAt = valueAt;
     return value;
+  }
+
+  /**
+   * A flow collection on one line from `column` of line `at` (0-based): its value and the index after
+   * its closing bracket. Entries are plain (no `:`, `#` or indicators) or quoted scalars and nested
+   * flow collections; implicit keys, empty entries and a trailing comma are left to yaml.
+   */
+  private flow(text: string, column: number, at: number): { value: unknown; end: number } {
+    const { tables } = this;
+    const close = text[column] === '[' ? ']' : '}';
+    const isMap = close === '}';
+    const map: Record<string, unknown> = {};
+    const list: unknown[] = [];
+    const value = isMap ? map : list;
+    const table = tables && (isMap ? new Map() : []);
+    if (table) tables!.set(value, table);
+    let i = skipSpaces(text, column + 1);
+    if (text[i] === close) return { value, end: i + 1 };
+    for (;;) {
+      let key: string | undefined;
+      let keyAt: SourcePosition | undefined;
+      if (isMap) {
+        keyAt = { line: at + 1, column: i + 1 };
+        if (text[i] === '"' || text[i] === "'") {
+          const quoted = quotedAt(text, i);
+          if (quoted === 'open') throw OUTSIDE;
+          key = quoted.value;
+          i = quoted.end;
+        } else {
+          const match = PLAIN_KEY.exec(text.slice(i));
+          if (!match || typeof resolvePlain(match[0]) !== 'string') throw OUTSIDE;
+          key = match[0];
+          i += key.length;
+        }
+        if (text[i] !== ':' || text[i + 1] !== ' ' || Object.prototype.hasOwnProperty.call(map, key) || key === '__proto__') throw OUTSIDE;
+        i = skipSpaces(text, i + 1);
+      }
+      const valueAt = { line: at + 1, column: i + 1 };
+      let item: unknown;
+      const first = text[i];
+      if (first === '[' || first === '{') {
+        const nested = this.flow(text, i, at);
+        item = nested.value;
+        i = nested.end;
+      } else if (first === '"' || first === "'") {
+        const quoted = quotedAt(text, i);
+        if (quoted === 'open') throw OUTSIDE;
+        item = quoted.value;
+        i = quoted.end;
+      } else {
+        const match = FLOW_PLAIN.exec(text.slice(i));
+        if (!match) throw OUTSIDE;
+        item = resolvePlain(match[0]);
+        i += match[0].length;
+      }
+      if (isMap) {
+        map[key!] = item;
+        (table as Map<string, unknown> | undefined)?.set(key!, { key: keyAt!, value: valueAt });
+      } else {
+        list.push(item);
+        (table as SourcePosition[] | undefined)?.push(valueAt);
+      }
+      i = skipSpaces(text, i);
+      if (text[i] === close) return { value, end: i + 1 };
+      if (text[i] !== ',') throw OUTSIDE;
+      i = skipSpaces(text, i + 1);
+      if (text[i] === close || text[i] === ',') throw OUTSIDE; // a trailing comma or an empty entry
+    }
   }
 
   /**
@@ -297,6 +440,11 @@ class Reader {
   }
 }
 
+function skipSpaces(text: string, from: number): number {
+  while (text.charCodeAt(from) === 0x20) from++;
+  return from;
+}
+
 function indentOf(text: string): number {
   let i = 0;
   while (text.charCodeAt(i) === 0x20) i++;
@@ -367,11 +515,6 @@ function inlineScalar(rest: string): { value: unknown; plain?: string; open?: tr
     if (quoted === 'open') return { value: undefined, open: true };
     if (!AFTER_VALUE.test(rest.slice(quoted.end))) throw OUTSIDE;
     return { value: quoted.value };
-  }
-  if (first === '[' || first === '{') {
-    const empty = rest.startsWith('[]') ? [] : rest.startsWith('{}') ? {} : undefined;
-    if (!empty || !AFTER_VALUE.test(rest.slice(2))) throw OUTSIDE; // flow collections go to yaml
-    return { value: empty };
   }
   // Indicators that start something this reader does not model.
   if ('&*!|>%@`,]}#'.includes(first) || ((first === '-' || first === '?' || first === ':') && (rest.length === 1 || rest[1] === ' '))) throw OUTSIDE;

@@ -1,7 +1,7 @@
 import type { Finding } from '../findings.js';
 import type { SourcePosition } from '../spec/types.js';
-import { decodeUtf8, locateIn, MAX_FILE_BYTES, parseYamlSource, type LocateOptions, type ParsedYaml } from '../spec/yaml-source.js';
-import { readYamlSubset } from '../spec/yaml-subset.js';
+import { decodeUtf8, locateIn, MAX_FILE_BYTES, parseYamlSource, type LocateOptions } from '../spec/yaml-source.js';
+import { readYamlSubset, type PositionedDocuments } from '../spec/yaml-subset.js';
 import type { RepoFs } from './fs.js';
 
 /** A repository YAML file: its documents' values, and positions found on demand. */
@@ -37,28 +37,24 @@ export function parseRepoYaml(fs: RepoFs, file: string, bytes: Uint8Array): Repo
 
 /**
  * Plain block YAML (what generators and kustomize write, nearly every manifest) goes through the subset
- * reader, which gives yaml's values without building its positioned tree; the full parse runs for
- * everything else, and for a clean file only when a finding asks where a field is.
+ * reader, which gives yaml's values without building its positioned tree (positions are read again
+ * only when a finding asks where a field is); the full parse runs for everything else.
  */
 function readRepoYaml(file: string, bytes: Uint8Array): RepoYaml {
-  const full = (): ParsedYaml => parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });
   const text = bytes.byteLength <= MAX_FILE_BYTES ? decodeUtf8(bytes) : undefined;
   const subset = typeof text === 'string' ? readYamlSubset(text) : undefined;
   if (subset) {
-    let positioned: ParsedYaml | undefined;
+    let positioned: PositionedDocuments | undefined;
     return {
       values: subset.values,
       findings: [],
       failed: () => false,
       start: (i) => subset.starts[i],
-      locate: (i, path, options) => {
-        positioned ??= full();
-        const document = positioned.documents[i];
-        return document && locateIn(document, positioned.lineCounter, path, options);
-      },
+      // Read again, recording positions: still the subset, and cheaper than yaml's tree.
+      locate: (i, path, options) => (positioned ??= readYamlSubset(text as string, { positions: true })!).locate(i, path, options),
     };
   }
-  const parsed = full();
+  const parsed = parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });
   return {
     values: parsed.values,
     findings: parsed.findings,

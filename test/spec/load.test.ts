@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../generator/spec/load.js';
+import { readYamlSubset } from '../../generator/spec/yaml-subset.js';
 
 const lab = readFileSync('clusters/pi5-lab/cluster.yaml', 'utf8');
 
@@ -18,5 +19,21 @@ describe('loadSpec', () => {
     expect(spec).toBeUndefined();
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ code: 'E_SPEC_UNKNOWN_FIELD', path: 'spec.nodes[0].memoryGib', position: { line: 22, column: 7 }, hint: 'did you mean `memoryGiB`?' });
+  });
+
+  it('reports the same findings at the same places whether the fast reader or yaml reads the spec', () => {
+    // A trailing `---` adds an empty document: yaml reads the text then, and ignores that document.
+    const specs = ['clusters/pi5-lab/cluster.yaml', 'clusters/pi5-mini/cluster.yaml', ...['valid', 'invalid'].flatMap((kind) => readdirSync(`test/fixtures/spec/${kind}`).map((name) => `test/fixtures/spec/${kind}/${name}`))];
+    let fast = 0;
+    for (const file of specs) {
+      const text = readFileSync(file, 'utf8');
+      if (readYamlSubset(text)?.values.length === 1) fast++;
+      const viaYaml = loadSpec(file, `${text.endsWith('\n') ? text : `${text}\n`}---\n`);
+      const result = loadSpec(file, text);
+      expect(result.findings, file).toEqual(viaYaml.findings);
+      expect(result.spec?.cluster, file).toEqual(viaYaml.spec?.cluster);
+      if (result.spec) expect(result.spec.locate(['spec', 'nodes', 0, 'storage', 'device']), file).toEqual(viaYaml.spec!.locate(['spec', 'nodes', 0, 'storage', 'device']));
+    }
+    expect(fast).toBeGreaterThan(specs.length / 2); // the bundled specs and most fixtures are in the subset
   });
 });

@@ -3,26 +3,49 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineCounter, parseAllDocuments, stringify, type Document } from 'yaml';
+import { Document, LineCounter, parseAllDocuments, stringify, visit } from 'yaml';
 import { readYamlSubset, resolvePlain } from '../../generator/spec/yaml-subset.js';
-import { locateIn } from '../../generator/spec/yaml-source.js';
+import { locateIn, type LocateOptions } from '../../generator/spec/yaml-source.js';
 const repoRoot = process.cwd();
 
-/** What the full parser says: values and root positions, or undefined when it reports any error. */
-function reference(text: string): { values: unknown[]; starts: unknown[] } | undefined {
+/** What the full parser says: values, root positions and a locator, or undefined when it reports any error. */
+function reference(text: string) {
   const lineCounter = new LineCounter();
   const documents = [...parseAllDocuments(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: true })] as Document.Parsed[];
   if (documents.some((d) => d.errors.length > 0)) return undefined;
   try {
-    return { values: documents.map((d) => d.toJS({ maxAliasCount: 100 })), starts: documents.map((d) => locateIn(d, lineCounter, [])) };
+    return {
+      values: documents.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown),
+      starts: documents.map((d) => locateIn(d, lineCounter, [])),
+      locate: (i: number, path: readonly (string | number)[], options?: LocateOptions) => locateIn(documents[i]!, lineCounter, path, options),
+    };
   } catch {
     return undefined;
   }
 }
 
-/** The subset reader's contract: when it answers, yaml parses the text cleanly to the same values and root positions. */
+/** Every path into a value (capped), and for each a key and an index that are not there. */
+function probePaths(value: unknown, cap = 400): (string | number)[][] {
+  const paths: (string | number)[][] = [[]];
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (paths.length > cap || node === null || typeof node !== 'object') return;
+    paths.push([...path, 'not-there'], [...path, 99], [...path, -1]);
+    for (const [key, child] of Array.isArray(node) ? node.map((c, i) => [i, c] as const) : Object.entries(node)) {
+      paths.push([...path, key], [...path, key, 'not-there']);
+      walk(child, [...path, key]);
+    }
+  };
+  walk(value, []);
+  return paths;
+}
+const LOCATE_OPTIONS: (LocateOptions | undefined)[] = [undefined, { key: true }, { exact: true }, { key: true, exact: true }];
+
+/**
+ * The subset reader's contract: when it answers, yaml parses the text cleanly to the same values and
+ * root positions, and puts every key and value where the reader says it is.
+ */
 function agrees(text: string): { fast: boolean; ok: boolean; detail?: string } {
-  const fast = readYamlSubset(text);
+  const fast = readYamlSubset(text, { positions: true });
   if (!fast) return { fast: false, ok: true };
   const full = reference(text);
   if (!full) return { fast: true, ok: false, detail: 'yaml reports an error the subset reader accepted' };
@@ -30,6 +53,15 @@ function agrees(text: string): { fast: boolean; ok: boolean; detail?: string } {
   const starts = full.starts.filter((_, i) => full.values[i] !== null);
   const mine = fast.starts.filter((_, i) => fast.values[i] !== null);
   if (!isDeepStrictEqual(mine, starts)) return { fast: true, ok: false, detail: `starts differ: ${JSON.stringify(mine)} vs ${JSON.stringify(starts)}` };
+  for (let i = 0; i < full.values.length; i++) {
+    if (full.values[i] === null) continue; // an empty document: yaml's node has no place worth comparing
+    for (const path of probePaths(full.values[i])) {
+      for (const options of LOCATE_OPTIONS) {
+        const [got, want] = [fast.locate(i, path, options), full.locate(i, path, options)];
+        if (!isDeepStrictEqual(got, want)) return { fast: true, ok: false, detail: `document ${i} ${JSON.stringify(path)} ${JSON.stringify(options)}: ${JSON.stringify(got)} vs yaml ${JSON.stringify(want)}` };
+      }
+    }
+  }
   return { fast: true, ok: true };
 }
 
@@ -68,6 +100,9 @@ describe('readYamlSubset', () => {
     ['k: long\n  wrapped\n\n  text\n', [{ k: 'long wrapped\ntext' }]],
     ["k: 'it''s\n  wrapped'\n", [{ k: "it's wrapped" }]],
     ['k: "\\u00e9\\n"\n', [{ k: 'é\n' }]],
+    ['n: { device: /dev/sda1, sizeGiB: 256 } # ssd\n', [{ n: { device: '/dev/sda1', sizeGiB: 256 } }]],
+    ["- [a, 'b c', \"d\", 1, ~, -1, { k: [] }, {}, [ ]]\n", [[['a', 'b c', 'd', 1, null, -1, { k: [] }, {}, []]]]],
+    ['ports: [80,443]\n', [{ ports: [80, 443] }]],
   ])('%j', (text, values) => {
     expectAgreement(text);
     expect(readYamlSubset(text)?.values).toEqual(values);
@@ -76,7 +111,13 @@ describe('readYamlSubset', () => {
   it.each([
     ['an anchor and alias', 'a: &x 1\nb: *x\n'],
     ['a tag', 'a: !!str 1\n'],
-    ['a flow sequence', 'a: [1, 2]\n'],
+    ['a flow sequence over two lines', 'a: [1,\n  2]\n'],
+    ['an implicit key in a flow sequence', 'a: [b: 1]\n'],
+    ['a trailing comma', 'a: [1, 2, ]\n'],
+    ['an empty flow entry', 'a: [1, , 2]\n'],
+    ['a flow key without a value', 'a: { b }\n'],
+    ['a colon in a flow scalar', 'a: [http://x]\n'],
+    ['a duplicate flow key', 'a: { b: 1, b: 2 }\n'],
     ['a folded block scalar', 'a: >\n  x\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
     ['a tab', 'a:\t1\n'],
@@ -141,6 +182,34 @@ describe('readYamlSubset', () => {
       if (expectAgreement(text)) fast++;
     }), { numRuns: 1000, seed: 20261125 });
     expect(fast).toBeGreaterThan(900);
+  });
+
+  it('agrees with yaml on documents with flow collections, and reads one-line ones of plain values itself', () => {
+    const flowScalar = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'x', '0', '7', ' ', '-', '.', '/', '=', '"', "'"), maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, flowScalar, tie('list'), tie('map')),
+      list: fc.array(tie('value'), { maxLength: 4 }),
+      map: fc.dictionary(fc.constantFrom('name', 'device', 'sizeGiB', 'x-y', 'a.b/c'), tie('value'), { maxKeys: 4 }),
+    }));
+    const write = (docs: readonly unknown[], flows: readonly boolean[], lineWidth: number, padding: boolean): string => {
+      let k = 0;
+      return docs.map((d) => {
+        const document = new Document(d, { aliasDuplicateObjects: false });
+        visit(document, { Collection(_, node, path) { if (path.length > 1) node.flow = flows[k++ % flows.length]!; } });
+        return `---\n${document.toString({ lineWidth, minContentWidth: 0, flowCollectionPadding: padding })}`;
+      }).join('');
+    };
+    const flows = fc.array(fc.boolean(), { minLength: 1, maxLength: 16 });
+    let fastWithFlow = 0;
+    fc.assert(fc.property(fc.array(fc.dictionary(fc.constantFrom('spec', 'nodes', 'storage'), value, { minKeys: 1 }), { minLength: 1, maxLength: 3 }), flows, fc.boolean(), (docs, flow, padding) => {
+      const text = write(docs, flow, 0, padding);
+      if (expectAgreement(text) && /: [[{]|- [[{]/.test(text)) fastWithFlow++;
+    }), { numRuns: 1000, seed: 20261125 });
+    expect(fastWithFlow).toBeGreaterThan(300);
+    // Hard characters and wrapped flow collections: the reader answers only where yaml agrees.
+    fc.assert(fc.property(documents, flows, fc.constantFrom(0, 20, 80), fc.boolean(), (docs, flow, lineWidth, padding) => {
+      expectAgreement(write(docs, flow, lineWidth, padding));
+    }), { numRuns: 1500, seed: 20261125 });
   });
 
   it('agrees with yaml on damaged documents (a character removed, inserted or a line moved)', () => {

@@ -213,3 +213,8 @@ export function dependencyEnv(cluster: ClusterSpec, client: string): EnvVar[] {
   }
   return env;
 }
+
+/** Names of the spec's apps of one type, sorted (alert rules join them into a regex alternation). */
+export function appsOfType(cluster: ClusterSpec, type: AppType): string[] {
+  return Object.entries(cluster.spec.apps).filter(([, app]) => app.type === type).map(([name]) => name).sort();
+}

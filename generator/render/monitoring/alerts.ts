@@ -1,4 +1,5 @@
 import type { AppType, ClusterSpec } from '../../spec/types.js';
+import { appsOfType } from '../apps/_model.js';
 import { jobs, tlsManaged } from './prometheus-config.js';
 
 /** Where the runbooks live, relative to the repository root; every alert links to a heading in it. */
@@ -102,10 +103,6 @@ const serviceKinds: readonly { readonly type: AppType; readonly alert: string; r
   { type: 'mosquitto', alert: 'MosquittoDown', title: 'Mosquitto', scraped: () => false },
 ];
 
-/** Names of the spec's apps of one type, as a regex alternation. */
-export function appsOfType(cluster: ClusterSpec, type: AppType): string[] {
-  return Object.entries(cluster.spec.apps).filter(([, app]) => app.type === type).map(([name]) => name).sort();
-}
 
 /**
  * A data service is down when its metrics target is down, its exporter cannot reach it, or its

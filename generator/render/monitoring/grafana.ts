@@ -8,7 +8,7 @@ import {
   baseFiles, component, CONFIG_HASH_ANNOTATION, configMap, containerResources, contentHash, coreNamespace, images, labels, overlayFiles, ports,
   restrictedContainer, restrictedPod, selector,
 } from './_common.js';
-import { appsOfType } from './alerts.js';
+import { appsOfType } from '../apps/_model.js';
 import { DATASOURCE_UID, dashboards } from './grafana-dashboards.js';
 import { GRAFANA_ADMIN_SECRET, GRAFANA_INFLUXDB_SECRET, INFLUXDB_BUCKET, INFLUXDB_ORG } from './secrets.js';
 

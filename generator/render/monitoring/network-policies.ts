@@ -1,7 +1,7 @@
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
 import type { ClusterSpec } from '../../spec/types.js';
 import { CERT_MANAGER_NAMESPACE, component, coreNamespace, hostNamespace, NAME_LABEL, nodeCidrs, ports, TRAEFIK_NAMESPACE, type ComponentName } from './_common.js';
-import { appsOfType } from './alerts.js';
+import { appsOfType } from '../apps/_model.js';
 import { tlsManaged } from './prometheus-config.js';
 
 const NS_LABEL = 'kubernetes.io/metadata.name';
