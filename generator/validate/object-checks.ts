@@ -1,6 +1,7 @@
 import type { LoadedSpec } from '../spec/types.js';
 import { budgetCheck } from '../budget/index.js';
 import { createSchemaCheck } from './schemas/index.js';
+export { preloadSchemaValidators } from './schemas/index.js';
 import type { ObjectCheck } from './types.js';
 
 /** What a cluster-aware check may know besides the objects (the budget needs the nodes). */

@@ -130,6 +130,8 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     for (const stage of objectStages) skip(stage, 'nothing was built');
     return finish(findings, reports, unusable);
   } else {
+    // The schema validators are needed next; compile them while kubectl may still be building.
+    if (!options.objectChecks) (await later!.checks).preloadSchemaValidators();
     const result = await buildRun!;
     ran('build', dedupe(result.findings)); // a shared base is checked once per cluster that builds it
     if (result.toolMissing) {

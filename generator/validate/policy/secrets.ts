@@ -1,4 +1,5 @@
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { normalizeFluxPath } from '../../repo/flux-graph.js';
 import { podTemplate } from '../_kinds.js';
@@ -6,6 +7,10 @@ import type { BuiltObject } from '../types.js';
 import type { Violation } from './rules.js';
 
 import { list, obj, str } from '../_shape.js';
+
+// secretlint profiles every rule on every file with performance marks unless told not to
+// (secretlint/secretlint#1633); we never read the profile.
+secretLintProfiler.setEnabled(false);
 
 /** Names whose literal value is a credential (POSTGRES_PASSWORD, API_TOKEN, adminPassword…); *_FILE and *_PATH point at one instead. */
 const CREDENTIAL_NAME = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credentials?)$/i;

@@ -96,13 +96,17 @@ export class SchemaStore {
   validator(apiVersion: string, kind: string): CompiledValidator | undefined {
     const key = `${apiVersion}/${kind}`;
     if (!Object.hasOwn(this.schemaIndex().kinds, key)) return undefined;
-    const family = validatorFamily(apiVersion);
+    return this.family(validatorFamily(apiVersion))[exportName(key)];
+  }
+
+  /** Loads a family's validators now (compiling them takes a while) rather than at first use. */
+  family(family: string): Readonly<Record<string, CompiledValidator>> {
     let module = this.loadedValidators.get(family);
     if (!module) {
       module = this.files.validators(family);
       this.loadedValidators.set(family, module);
     }
-    return module[exportName(key)];
+    return module;
   }
 
   /** The definition a kind's objects are validated against. */

@@ -34,6 +34,15 @@ export interface SchemaCheckOptions {
 
 const defaultStore = new SchemaStore();
 
+/**
+ * Compiles the validators every repository needs (built-in Kubernetes kinds and Flux) ahead of use:
+ * validate calls this while kustomize builds, so the compile is not left for after the last build.
+ */
+export function preloadSchemaValidators(store: SchemaStore = defaultStore): void {
+  store.family('kubernetes');
+  store.family('flux');
+}
+
 /** The Kubernetes version the committed schemas describe (schemas/k8s/index.json). */
 export function schemaKubernetesVersion(store: SchemaStore = defaultStore): string {
   return store.schemaIndex().kubernetesVersion;
