@@ -43,11 +43,19 @@ const AFTER_VALUE = /^(?: +(?:#.*)?)?$/;
  */
 const FLOW_PLAIN = /^(?:[\w./$~+=()<>;^\\]|-(?=[\w.]))(?:[^,[\]{}:#]*[^,[\]{}:# ])?/;
 
+/** The first characters a null, boolean or number can start with. */
+const MAY_BE_TYPED = /^[~nNtTfF0-9+.-]/;
+const WORDS = new Map<string, null | boolean>([
+  ['~', null], ['null', null], ['Null', null], ['NULL', null],
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
+
 /** The YAML 1.2 core schema's plain scalar resolution, in yaml's tag order (yaml/dist/schema/core). */
 export function resolvePlain(text: string): unknown {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(text)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;
+  if (text === '') return null;
+  if (!MAY_BE_TYPED.test(text)) return text; // most scalars are names: skip the regexes below
+  const word = WORDS.get(text);
+  if (word !== undefined) return word;
   if (/^0o[0-7]+$/.test(text)) return parseInt(text.substring(2), 8);
   if (/^[-+]?[0-9]+$/.test(text)) return parseInt(text, 10);
   if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.substring(2), 16);

@@ -80,7 +80,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     policy: import('./policy/index.js'),
     secrets: import('../render/secrets.js'),
     locator: imageLocator(fs),
-    scripts: import('./scripts.js').then((m) => m.scriptFindings(fs)),
+    scripts: import('./scripts.js').then((m) => m.scriptFindings(fs, scope)),
   } : undefined;
   if (later) for (const p of Object.values(later) as Promise<unknown>[]) p.catch(() => undefined); // awaited below, unless the run stops first
 

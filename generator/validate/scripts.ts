@@ -5,9 +5,12 @@ import { scanTextFiles } from './policy/secrets.js';
 import { RULES } from './policy/rules.js';
 import { isYamlPath, listFiles } from './walk.js';
 
-/** Scripts, env files, Helm values and the bootstrap's YAML: text no object check sees, scanned with secretlint. */
-export async function scriptFindings(fs: RepoFs): Promise<Finding[]> {
-  const paths = (await listFiles(fs)).filter((p) => /\.(sh|bash|env)$/.test(p) || (isYamlPath(p) && isExemptPath(p) && !p.split('/').some((s) => s.startsWith('.'))));
+/**
+ * Scripts, env files, Helm values and the bootstrap's YAML: text no object check sees, scanned with
+ * secretlint. Files outside `inScope` (another cluster's, with --cluster) are not read.
+ */
+export async function scriptFindings(fs: RepoFs, inScope: (file: string) => boolean = () => true): Promise<Finding[]> {
+  const paths = (await listFiles(fs)).filter((p) => inScope(p) && (/\.(sh|bash|env)$/.test(p) || (isYamlPath(p) && isExemptPath(p) && !p.split('/').some((s) => s.startsWith('.')))));
   const files: { path: string; content: string }[] = [];
   for (const path of paths) {
     const bytes = await fs.readFile(path);

@@ -49,6 +49,12 @@ describe('policy stage: invalid corpus', () => {
 });
 
 describe('policy stage: what passes', () => {
+  it('scans only this cluster\'s and shared scripts with --cluster', async () => {
+    const token = '#!/bin/sh\nset -eu\nexport GITHUB_TOKEN=ghp_1234567890abcdefghijABCDEFGHIJ123456\n';
+    const files = edit([], { 'clusters/other/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n', 'bootstrap/other/flux.sh': token, 'bootstrap/lab/flux.sh': token, 'scripts/deploy.sh': token });
+    expect(actionable(await validateMemory(files, { cluster: 'lab' }))).toEqual(['E_POLICY_CREDENTIAL@bootstrap/lab/flux.sh:3', 'E_POLICY_CREDENTIAL@scripts/deploy.sh:3']);
+  });
+
   it('accepts credential names whose values are references, switches or paths', async () => {
     const env = '              value: info\n            - name: DB_PASSWORD\n              value: $(DB_PASSWORD_FROM_SECRET)\n            - name: TOKEN_SECRET\n              value: /run/secrets/token\n            - name: REQUIRE_API_KEY\n              value: "true"';
     expect(actionable(await validateMemory(edit([[D, '              value: info', env]])))).toEqual([]);
