@@ -41,7 +41,7 @@ export type Scope = (path: string) => boolean;
 export const everything: Scope = () => true;
 
 /** Lists every file the generator owns on disk now (those carrying the generated header). */
-export async function ownedFiles(root: string, fs: WriterFs = realFs): Promise<Map<string, string>> {
+export async function ownedFiles(root: string, fs: WriterFs = realFs, scope: Scope = everything): Promise<Map<string, string>> {
   const owned = new Map<string, string>();
   const visit = async (dir: string): Promise<void> => {
     let entries: import('node:fs').Dirent[];
@@ -53,7 +53,7 @@ export async function ownedFiles(root: string, fs: WriterFs = realFs): Promise<M
     for (const entry of entries) {
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) await visit(path);
-      else if (entry.isFile()) {
+      else if (entry.isFile() && scope(path)) {
         const text = (await fs.readFile(join(root, path))).toString('utf8');
         if (isGenerated(text)) owned.set(path, text);
       }
@@ -61,6 +61,7 @@ export async function ownedFiles(root: string, fs: WriterFs = realFs): Promise<M
   };
   for (const top of OWNED_ROOTS) await visit(top);
   for (const file of OWNED_FILES) {
+    if (!scope(file)) continue;
     try {
       const text = (await fs.readFile(join(root, file))).toString('utf8');
       if (isGenerated(text)) owned.set(file, text);
@@ -73,7 +74,7 @@ export async function ownedFiles(root: string, fs: WriterFs = realFs): Promise<M
 
 /** Compares what the generator renders with the disk: what would be added, changed, removed, and refused. */
 export async function plan(root: string, files: readonly GeneratedFile[], scope: Scope = everything, fs: WriterFs = realFs): Promise<Plan> {
-  const owned = await ownedFiles(root, fs);
+  const owned = await ownedFiles(root, fs, scope); // another cluster's files are not read
   const changes: FileChange[] = [];
   const conflicts: string[] = [];
   const wanted = new Set<string>();

@@ -7,13 +7,25 @@ import { renderRepository } from '../render/repository.js';
 import type { LoadedSpec } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
 
+export interface DriftOptions {
+  /** Read the repository through this (validate's per-run cache; tests' in-memory tree). @default the disk */
+  readonly fs?: RepoFs;
+  /** Whether `fs` is the disk at `root`, so file modes (executable scripts) can be compared. */
+  readonly onDisk?: boolean;
+  /** What validate already rendered for the files stage. */
+  readonly rendered?: readonly GeneratedFile[];
+  /** Only these paths (validate --cluster), as `generate --check --cluster`. */
+  readonly inScope?: (path: string) => boolean;
+}
+
 /**
  * Drift stage: what `generate --check` does (plan() against renderRepository()), one finding per
  * differing file at its first differing line.
  */
-export async function driftStage(root: string, specs: readonly LoadedSpec[], fs?: RepoFs, rendered?: readonly GeneratedFile[]): Promise<Finding[]> {
-  const files = rendered ?? renderRepository(specs); // validate passes what it rendered for the files stage
-  const result = await plan(root, files, () => true, fs ? writerView(root, fs) : realFs);
+export async function driftStage(root: string, specs: readonly LoadedSpec[], options: DriftOptions = {}): Promise<Finding[]> {
+  const { fs, onDisk = false, rendered, inScope = () => true } = options;
+  const files = rendered ?? renderRepository(specs);
+  const result = await plan(root, files, inScope, fs ? writerView(root, fs, onDisk) : realFs);
   const findings: Finding[] = [];
   for (const path of result.conflicts) {
     findings.push({ stage: 'drift', code: 'E_DRIFT_CONFLICT', severity: 'error', file: path, position: { line: 1, column: 1 }, message: 'a hand-written file stands where pi-gitops renders one', hint: 'move it elsewhere, or delete it and run `pi-gitops generate`' });
@@ -40,8 +52,11 @@ function firstDifference(found: string, expected: string): { line: number; expec
   return { line: 0, expected: '', found: '' };
 }
 
-/** plan() reads through WriterFs; this view serves it from a RepoFs (in-memory trees report every file executable). */
-function writerView(root: string, fs: RepoFs): WriterFs {
+/**
+ * plan() reads through WriterFs; this view serves it from a RepoFs. Modes come from the disk when the
+ * RepoFs reads it; in-memory trees report every file executable.
+ */
+function writerView(root: string, fs: RepoFs, onDisk: boolean): WriterFs {
   const rel = (path: string): string => posix.relative(root, path);
   const fail = (path: string): Error => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
   return {
@@ -51,7 +66,11 @@ function writerView(root: string, fs: RepoFs): WriterFs {
       if (!entries) throw fail(path);
       return entries.map((e) => ({ name: e.name, isDirectory: () => e.type === 'dir', isFile: () => e.type === 'file' })) as unknown as Dirent[];
     },
-    async stat(path) { if (!(await fs.readFile(rel(path)))) throw fail(path); return { mode: 0o100755 } as Stats; },
+    async stat(path) {
+      if (onDisk) return realFs.stat(path);
+      if (!(await fs.readFile(rel(path)))) throw fail(path);
+      return { mode: 0o100755 } as Stats;
+    },
     writeFile: async () => { throw new Error('read-only'); }, mkdir: async () => { throw new Error('read-only'); }, rename: async () => { throw new Error('read-only'); },
     rm: async () => { throw new Error('read-only'); }, chmod: async () => { throw new Error('read-only'); },
   };

@@ -89,8 +89,8 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   let rendered: Awaited<ReturnType<typeof renderSpecs>>;
   try {
     spec = await specStage(fs, options.cluster);
-    // Only when drift renders anyway: for one cluster, rendering costs more than the parsing it saves.
-    if (driftRuns(spec, options.cluster)) rendered = await renderSpecs(spec);
+    // Drift renders; the files stage then parses only what differs from the generator's output.
+    if (driftRuns(spec)) rendered = await renderSpecs(spec);
   } finally {
     renderedFor(rendered?.lookup);
   }
@@ -105,8 +105,7 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     ran('spec', spec.findings);
     if (spec.findings.some((f) => UNUSABLE_CODES.has(f.code))) unusable = true;
     if (!specsClean(spec)) skip('drift', 'a cluster spec has errors; fix it first');
-    else if (options.cluster !== undefined) skip('drift', 'drift renders the whole repository; run without --cluster (or `pi-gitops generate --check --cluster NAME`)');
-    else ran('drift', await (await import('./drift.js')).driftStage(root, spec.specs, options.fs, rendered?.files));
+    else ran('drift', await (await import('./drift.js')).driftStage(root, spec.specs, { fs, onDisk: options.fs === undefined, ...(rendered ? { rendered: rendered.files } : {}), ...(scope ? { inScope: scope } : {}) }));
   }
 
   // 3: files.
@@ -203,8 +202,8 @@ function specsClean(spec: SpecStageResult): boolean {
 }
 
 /** The drift stage runs on a whole repository pi-gitops generates whose specs all load without errors. */
-function driftRuns(spec: SpecStageResult, cluster: string | undefined): boolean {
-  return spec.specFolders.length > 0 && specsClean(spec) && cluster === undefined;
+function driftRuns(spec: SpecStageResult): boolean {
+  return spec.specFolders.length > 0 && specsClean(spec);
 }
 
 /**
