@@ -1,5 +1,17 @@
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { headerLine, type GeneratedFile } from './files.js';
+import { emitYaml, type EmitOptions } from './yaml-emit.js';
+
+/**
+ * yaml's stringify for what emitYaml leaves to it, loaded on first use: every document the renderers
+ * make today is written by emitYaml (test/render/yaml-emit.test.ts), byte for byte as yaml would.
+ */
+function stringify(value: unknown, options: EmitOptions): string {
+  const fast = emitYaml(value, options);
+  if (fast !== undefined) return fast;
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, ...options });
+}
 
 /**
  * The one YAML serializer. Keys in a fixed order (apiVersion, kind, metadata, name first, then
@@ -11,7 +23,7 @@ export function toYaml(objects: readonly object[]): string {
 }
 
 function documentsYaml(documents: readonly unknown[]): string {
-  return documents.map((document) => `---\n${stringify(document, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, singleQuote: false })}`).join('');
+  return documents.map((document) => `---\n${stringify(document, { singleQuote: false })}`).join('');
 }
 
 /** The documents a yamlFile serialized, in file order (see renderedDocuments). */
@@ -27,7 +39,7 @@ export function yamlFile(path: string, source: string, objects: readonly object[
 
 /**
  * For a file made by yamlFile: the plain values of its documents, in file order, equal to what parsing
- * its content gives back (test/render/serialize-roundtrip.test.ts proves it for every rendered file).
+ * its content gives back (test/validate/files-rendered.test.ts proves it for every rendered file).
  * validate uses them to skip re-parsing files whose bytes are exactly what the generator renders.
  */
 export function renderedDocuments(file: GeneratedFile): readonly unknown[] | undefined {
@@ -36,7 +48,7 @@ export function renderedDocuments(file: GeneratedFile): readonly unknown[] | und
 
 /** A YAML file holding one plain mapping (kustomization.yaml, Helm values, K3s config), keys ordered the same way, no `---`. */
 export function yamlDocument(value: object): string {
-  return stringify(normalize(value), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return stringify(normalize(value), {});
 }
 
 const firstKeys = ['apiVersion', 'kind', 'metadata', 'name', 'namespace'];
