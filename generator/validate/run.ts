@@ -83,6 +83,8 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     scripts: import('./scripts.js').then((m) => m.scriptFindings(fs, scope)),
   } : undefined;
   if (later) for (const p of Object.values(later) as Promise<unknown>[]) p.catch(() => undefined); // awaited below, unless the run stops first
+  // Compiling the schema validators takes a while: do it while kubectl builds, not after the last build.
+  if (later && !options.objectChecks) void later.checks.then((m) => m.preloadSchemaValidators(), () => undefined);
 
   // 1–2: spec and drift, only for repositories pi-gitops generates.
   let spec: SpecStageResult;
@@ -129,8 +131,6 @@ export async function runValidation(root: string, options: ValidateOptions = {})
     for (const stage of objectStages) skip(stage, 'nothing was built');
     return finish(findings, reports, unusable);
   } else {
-    // The schema validators are needed next; compile them while kubectl may still be building.
-    if (!options.objectChecks) (await later!.checks).preloadSchemaValidators();
     const result = await buildRun!;
     ran('build', dedupe(result.findings)); // a shared base is checked once per cluster that builds it
     if (result.toolMissing) {
