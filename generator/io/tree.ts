@@ -176,9 +176,13 @@ async function readIfExists(fs: WriterFs, path: string): Promise<string | undefi
   }
 }
 
+/**
+ * Whether a file is executable as `mode` says. Git records only the owner's execute bit (100755 or
+ * 100644); the other bits follow the umask of whoever checked the tree out (002 makes scripts 775).
+ */
 async function hasMode(fs: WriterFs, path: string, mode: number): Promise<boolean> {
   try {
-    return ((await fs.stat(path)).mode & 0o777) === mode;
+    return ((await fs.stat(path)).mode & 0o100) === (mode & 0o100);
   } catch {
     return false;
   }

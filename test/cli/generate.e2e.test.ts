@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSpecs } from '../../generator/io/specs.js';
@@ -52,6 +52,18 @@ describe('pi-gitops generate on a temporary repository', () => {
     expect(drift.stdout).toMatch(/^\+\s+prune: true$/m);
     expect(drift.stderr).toContain('drift: 1 generated file(s) differ');
     expect(contents(root)).toEqual(before); // --check changes nothing
+  });
+
+  it('--check judges a script by its execute bit, as git records it, not by the umask of the checkout', async () => {
+    const root = repo();
+    await cli(root, ['generate']);
+    const script = join(root, 'bootstrap/pi5-lab/node.sh');
+    chmodSync(script, 0o775); // a checkout made with umask 002
+    expect((await cli(root, ['generate', '--check'])).code).toBe(0);
+    chmodSync(script, 0o644); // lost its execute bit
+    const drift = await cli(root, ['generate', '--check']);
+    expect(drift.code).toBe(1);
+    expect(drift.stdout).toContain('changed: bootstrap/pi5-lab/node.sh');
   });
 
   it('leaves every file byte-identical when a rename fails at any point of the swap', async () => {
