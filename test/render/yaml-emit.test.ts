@@ -4,6 +4,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { loadSpecs } from '../../generator/io/specs.js';
 import { renderRepository } from '../../generator/render/repository.js';
 import { emitYaml, type EmitOptions } from '../../generator/render/yaml-emit.js';
+import { toYaml, yamlDocument } from '../../generator/render/serialize.js';
 import type { LoadedSpec } from '../../generator/spec/types.js';
 
 const VARIANTS: EmitOptions[] = [{ singleQuote: false }, {}];
@@ -60,6 +61,12 @@ describe('emitYaml', () => {
     ['undefined', { a: [undefined] }],
   ])('leaves %s to yaml', (_, value) => {
     for (const options of VARIANTS) expect(emitYaml(value, options)).toBeUndefined();
+  });
+
+  it('leaves the serializer yaml\u2019s bytes for what it does not model', () => {
+    const odd = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odd' }, data: { bell: 'ring\u0007', marker: '--- not a document', trailing: 'x\n  ' } };
+    expect(toYaml([odd])).toBe(`---\n${stringify(odd, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, singleQuote: false })}`);
+    expect(yamlDocument(odd.data)).toBe(stringify({ bell: 'ring\u0007', marker: '--- not a document', trailing: 'x\n  ' }, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false }));
   });
 
   // Values built from characters that make YAML hard: the writer answers only where it writes yaml's bytes.
