@@ -6,7 +6,8 @@
 //   pi-gitops generate --check    1.80 s wall / 679 ms user    756 ms wall / 244 ms user   (2.8x less CPU)
 // Of the generate saving, ~170 ms CPU is the precompiled spec validator (see generator/spec/validator.ts):
 // compiled JS that compiles the schema at run time measured 406 ms user.
-// So the bin runs the compiled JavaScript in dist/, built by `npm run build` (which `npm ci` runs as `prepare`).
+// So the bin runs the compiled JavaScript, bundled into one file (dist/pi-gitops.mjs, see
+// scripts/build-dist.mjs), built by `npm run build` (which `npm ci` runs as `prepare`).
 // Where a file under generator/ (a TypeScript source or an asset a renderer reads) is newer than that
 // build, or there is no build, it runs the sources through tsx instead, so an edit is never hidden
 // behind a stale dist/.
@@ -14,10 +15,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = mtime(`${root}dist/cli/bin.js`);
+const built = mtime(`${root}dist/pi-gitops.mjs`);
 
 if (built !== undefined && newestSource(`${root}generator`) <= built) {
-  await import('../dist/cli/bin.js');
+  await import('../dist/pi-gitops.mjs');
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { packageRequire } from '../package-root.js';
 import { ExitCode, UsageError, write, type CliContext } from './context.js';
 
 type Command = { run(ctx: CliContext, argv: readonly string[]): Promise<number>; help: string };
@@ -31,8 +31,7 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
       return name === undefined ? ExitCode.unusable : ExitCode.ok;
     }
     if (name === '--version' || name === '-v') {
-      const require = createRequire(import.meta.url);
-      write(ctx.stdout, (require('../../package.json') as { version: string }).version);
+      write(ctx.stdout, (packageRequire('./package.json') as { version: string }).version);
       return ExitCode.ok;
     }
     const load = commands[name];

@@ -1,15 +1,14 @@
-import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Finding } from '../findings.js';
+import { packageRequire } from '../package-root.js';
 import { formatPath } from '../findings.js';
 import type { SourcePosition } from './types.js';
 import { closest } from './suggest.js';
 import { loadValidator } from './validator.js';
 import type { LocateOptions } from './yaml-source.js';
 
-const require = createRequire(import.meta.url);
 /** The one place every spec field's type, default, description and example live. */
-export const clusterSchema = require('../../schemas/cluster.schema.json') as JsonSchema;
+export const clusterSchema = packageRequire('./schemas/cluster.schema.json') as JsonSchema;
 
 export interface JsonSchema {
   readonly [key: string]: unknown;

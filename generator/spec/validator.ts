@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
+import { packageRequire as require, packageRoot } from '../package-root.js';
 import type { JsonSchema } from './schema.js';
-
-const require = createRequire(import.meta.url);
 
 /**
  * The spec validator: ajv with JSON Schema 2020-12, strict, all errors, formats, defaults filled in,
  * verbose errors (the findings quote the offending value and the schema's description).
  *
  * Compiling the schema costs ~250 ms of CPU on every run, most of `generate --check`'s start-up, so
- * `npm run build` also writes ajv's standalone code for it next to this module
- * (dist/spec/cluster-validator.cjs). It is used only when it was generated from the schema as it is
- * now (same hash); otherwise, and when running the sources, the schema is compiled here.
+ * `npm run build` also writes ajv's standalone code for it to dist/spec/cluster-validator.cjs. It is
+ * used only when it was generated from the schema as it is now (same hash); otherwise (not built, or
+ * built before the schema changed) the schema is compiled here.
  */
 export const ajvOptions: Options = { strict: true, allErrors: true, useDefaults: true, allowUnionTypes: true, verbose: true };
 export const PRECOMPILED_FILE = 'cluster-validator.cjs';
@@ -29,7 +28,7 @@ function newAjv(options: Options = {}): Ajv2020 {
 }
 
 /** The precompiled validator if it matches the schema, else a freshly compiled one. */
-export function loadValidator(schema: JsonSchema, precompiled = `./${PRECOMPILED_FILE}`): { validate: ValidateFunction; precompiled: boolean } {
+export function loadValidator(schema: JsonSchema, precompiled = join(packageRoot, 'dist/spec', PRECOMPILED_FILE)): { validate: ValidateFunction; precompiled: boolean } {
   try {
     const module = require(precompiled) as ValidateFunction & { schemaHash?: string };
     if (module.schemaHash === schemaHash(schema)) return { validate: module, precompiled: true };

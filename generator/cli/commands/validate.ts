@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { findingsJson, formatAnnotations, formatFindings } from '../../findings-format.js';
 import { hasErrors } from '../../findings.js';
+import { packageRequire } from '../../package-root.js';
 import { runValidation, type StageReport } from '../../validate/run.js';
 import { findingsSarif } from '../../validate/sarif.js';
 import { formatOption, parse } from '../args.js';
@@ -31,7 +31,7 @@ export async function run(ctx: CliContext, argv: readonly string[]): Promise<num
   const result = await runValidation(ctx.cwd, { ...(typeof values.cluster === 'string' ? { cluster: values.cluster } : {}), build: values['no-build'] !== true });
   const code = result.unusable ? ExitCode.unusable : hasErrors(result.findings) ? ExitCode.findings : ExitCode.ok;
   if (format === 'json') write(ctx.stdout, findingsJson(result.findings, { command: 'validate', exitCode: code, stages: result.stages }));
-  else if (format === 'sarif') write(ctx.stdout, findingsSarif(result.findings, (createRequire(import.meta.url)('../../../package.json') as { version: string }).version));
+  else if (format === 'sarif') write(ctx.stdout, findingsSarif(result.findings, (packageRequire('./package.json') as { version: string }).version));
   else {
     // Info findings (stages skipped or not wired) go in the stage notes, so counts show what needs acting on.
     write(ctx.stdout, formatFindings(result.findings.filter((f) => f.severity !== 'info'), { color: ctx.color }));

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 
 /**
  * The hand-written bodies of the rendered scripts, kept as .sh files so they read (and lint) as
  * shell. Read once at import, like the schema: constant bytes, no environment, so rendering stays pure.
  */
 function asset(name: string): string {
-  return readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8');
+  return readFileSync(join(packageRoot, 'generator/render/bootstrap/scripts', name), 'utf8');
 }
 
 export const COMMON_SH = asset('common.sh');

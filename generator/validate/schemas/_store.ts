@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { packageRequire } from '../../package-root.js';
 
 /** `$id` of schemas/k8s/definitions.json. */
 export const SCHEMA_BUNDLE_ID = 'https://pi-gitops.invalid/schemas/k8s/definitions.json';
@@ -68,9 +66,9 @@ export interface SchemaFiles {
 }
 
 const committedFiles: SchemaFiles = {
-  index: () => require('../../../schemas/k8s/index.json') as SchemaIndex,
-  bundle: () => require('../../../schemas/k8s/definitions.json') as SchemaBundle,
-  validators: (family) => require(`../../../schemas/k8s/validators/${family}.cjs`) as Record<string, CompiledValidator>,
+  index: () => packageRequire('./schemas/k8s/index.json') as SchemaIndex,
+  bundle: () => packageRequire('./schemas/k8s/definitions.json') as SchemaBundle,
+  validators: (family) => packageRequire(`./schemas/k8s/validators/${family}.cjs`) as Record<string, CompiledValidator>,
 };
 
 /** The committed schemas and their precompiled validators, each file loaded once, on first use. */
