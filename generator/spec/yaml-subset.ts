@@ -301,10 +301,7 @@ class Reader {
       if (isMap) {
         keyAt = { line: at + 1, column: i + 1 };
         if (text[i] === '"' || text[i] === "'") {
-          const quoted = quotedAt(text, i);
-          if (quoted === 'open') throw OUTSIDE;
-          key = quoted.value;
-          i = quoted.end;
+          ({ value: key, end: i } = closedQuoteAt(text, i));
         } else {
           const match = PLAIN_KEY.exec(text.slice(i));
           if (!match || typeof resolvePlain(match[0]) !== 'string') throw OUTSIDE;
@@ -322,10 +319,7 @@ class Reader {
         item = nested.value;
         i = nested.end;
       } else if (first === '"' || first === "'") {
-        const quoted = quotedAt(text, i);
-        if (quoted === 'open') throw OUTSIDE;
-        item = quoted.value;
-        i = quoted.end;
+        ({ value: item, end: i } = closedQuoteAt(text, i));
       } else {
         const match = FLOW_PLAIN.exec(text.slice(i));
         if (!match) throw OUTSIDE;
@@ -486,6 +480,13 @@ function singleQuoteEnd(text: string, from: number): number {
     if (close === -1 || text[close + 1] !== "'") return close;
     i = close + 2;
   }
+}
+
+/** A quoted scalar that closes on its line (in a flow collection, where one that does not is left to yaml). */
+function closedQuoteAt(text: string, column: number): { value: string; end: number } {
+  const quoted = quotedAt(text, column);
+  if (quoted === 'open') throw OUTSIDE;
+  return quoted;
 }
 
 /**
