@@ -28,7 +28,7 @@ export function emitYaml(value: unknown, options: EmitOptions = {}): string | un
   if (value === null || typeof value !== 'object') return undefined; // a root scalar: yaml's rules differ there
   try {
     if (Array.isArray(value)) return value.length === 0 ? '[]\n' : sequence(value, '', '', options);
-    const entries = Object.entries(value);
+    const entries = entriesOf(value);
     return entries.length === 0 ? '{}\n' : mapping(entries, '', '', options);
   } catch (error) {
     if (error === OUTSIDE) return undefined;
@@ -55,8 +55,10 @@ function sequence(items: unknown[], indent: string, first: string, options: Emit
   for (const item of items) {
     // A non-empty collection in a sequence starts on the dash's line: `- key: v`, `- - x`.
     if (Array.isArray(item) && item.length > 0) out += sequence(item, inner, `${prefix}- `, options);
-    else if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length > 0) out += mapping(Object.entries(item), inner, `${prefix}- `, options);
-    else out += `${prefix}-${after(item, indent, options)}`;
+    else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      const entries = entriesOf(item);
+      out += entries.length > 0 ? mapping(entries, inner, `${prefix}- `, options) : `${prefix}- {}\n`;
+    } else out += `${prefix}-${after(item, indent, options)}`;
     prefix = indent;
   }
   return out;
@@ -69,11 +71,18 @@ function after(value: unknown, indent: string, options: EmitOptions): string {
     if (Array.isArray(value)) {
       return value.length === 0 ? ' []\n' : `\n${sequence(value, inner, inner, options)}`;
     }
-    const entries = Object.entries(value);
+    const entries = entriesOf(value);
     if (entries.length === 0) return ' {}\n';
     return `\n${mapping(entries, inner, inner, options)}`;
   }
   return ` ${scalar(value, inner, options)}\n`;
+}
+
+/** A plain object's entries; anything else (a Date, a Map, a class) is yaml's to write. */
+function entriesOf(value: object): [string, unknown][] {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) throw OUTSIDE;
+  return Object.entries(value);
 }
 
 /** A scalar value; `inner` is where a block scalar's lines go. */

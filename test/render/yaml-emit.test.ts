@@ -59,6 +59,8 @@ describe('emitYaml', () => {
     ['a long key', { ['k'.repeat(1100)]: 1 }],
     ['a root scalar', 'text'],
     ['undefined', { a: [undefined] }],
+    ['a Date', { a: new Date(0) }],
+    ['a Map', { a: new Map([['k', 1]]) }],
   ])('leaves %s to yaml', (_, value) => {
     for (const options of VARIANTS) expect(emitYaml(value, options)).toBeUndefined();
   });
