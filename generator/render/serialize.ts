@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { headerLine, type GeneratedFile } from './files.js';
+import { yaml } from '../spec/yaml-source.js';
 import { emitYaml, type EmitOptions } from './yaml-emit.js';
 
 /**
@@ -9,8 +9,7 @@ import { emitYaml, type EmitOptions } from './yaml-emit.js';
 function stringify(value: unknown, options: EmitOptions): string {
   const fast = emitYaml(value, options);
   if (fast !== undefined) return fast;
-  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return yaml.stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, ...options });
+  return yaml().stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, ...options });
 }
 
 /**

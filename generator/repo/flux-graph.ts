@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { yaml as yamlLibrary } from '../spec/yaml-source.js';
 import { readYamlSubset } from '../spec/yaml-subset.js';
 import { kustomizeBuild, type BuildResult } from '../io/kustomize.js';
 
@@ -41,7 +41,7 @@ export function parseBuiltObjects(yaml: string): Record<string, unknown>[] {
   const subset = readYamlSubset(yaml); // kustomize writes plain block YAML: the fast reader gives yaml's values
   if (subset) return subset.values.filter(isObject);
   const out: Record<string, unknown>[] = [];
-  const { parseAllDocuments } = createRequire(import.meta.url)('yaml') as typeof import('yaml'); // only for output the subset reader leaves
+  const { parseAllDocuments } = yamlLibrary(); // only for output the subset reader leaves
   for (const doc of parseAllDocuments(yaml)) {
     if (Array.isArray(doc) || doc.errors.length > 0) continue;
     try {

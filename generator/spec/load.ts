@@ -2,7 +2,7 @@ import type { Finding } from '../findings.js';
 import { checkSchema, type Locate } from './schema.js';
 import { checkSemantics } from './semantics.js';
 import type { ClusterSpec, LoadedSpec } from './types.js';
-import { decodeUtf8, isEmptyDocument, locateIn, MAX_FILE_BYTES, parseYamlSource } from './yaml-source.js';
+import { isEmptyDocument, locateIn, parseYamlSource, yamlText } from './yaml-source.js';
 import { readYamlSubset } from './yaml-subset.js';
 
 export interface SpecResult {
@@ -38,9 +38,8 @@ export function loadSpec(file: string, bytes: Uint8Array | string): SpecResult {
  * documents, anchors, errors …), which the full parse reads and reports on.
  */
 function readOneDocument(bytes: Uint8Array | string): { value: unknown; locate: Locate } | undefined {
-  if (typeof bytes !== 'string' && bytes.byteLength > MAX_FILE_BYTES) return undefined;
-  const text = typeof bytes === 'string' ? bytes : decodeUtf8(bytes);
-  const read = typeof text === 'string' ? readYamlSubset(text, { positions: true }) : undefined;
+  const text = yamlText(bytes);
+  const read = text === undefined ? undefined : readYamlSubset(text, { positions: true });
   if (!read || read.values.length !== 1 || read.values[0] === null) return undefined;
   return { value: read.values[0], locate: (path, options) => read.locate(0, path, options) };
 }

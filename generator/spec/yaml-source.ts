@@ -5,11 +5,12 @@ import type { SourcePosition } from './types.js';
 import { readYamlSubset } from './yaml-subset.js';
 
 /**
- * yaml, loaded on first use: most files validate reads go through the subset reader (yaml-subset.ts),
- * and loading yaml costs more than reading them. Node resolves `import 'yaml'` to this same CommonJS build.
+ * yaml, loaded on first use: most files go through the subset reader (yaml-subset.ts) and most
+ * documents through the writer (render/yaml-emit.ts), and loading yaml costs more than they do.
+ * Node resolves `import 'yaml'` to this same CommonJS build.
  */
 let loaded: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
+export function yaml(): typeof import('yaml') {
   return (loaded ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 }
 
@@ -169,6 +170,17 @@ export function locateIn(
   if (offset === undefined) return undefined;
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/**
+ * A YAML file's text for the subset reader: undefined when the file is over the size cap or not
+ * UTF-8, which parseYamlSource reads and reports instead.
+ */
+export function yamlText(bytes: Uint8Array | string): string | undefined {
+  if (typeof bytes === 'string') return bytes;
+  if (bytes.byteLength > MAX_FILE_BYTES) return undefined;
+  const text = decodeUtf8(bytes);
+  return typeof text === 'string' ? text : undefined;
 }
 
 export function decodeUtf8(bytes: Uint8Array): string | SourcePosition {

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings.js';
 import type { SourcePosition } from '../spec/types.js';
-import { decodeUtf8, locateIn, MAX_FILE_BYTES, parseYamlSource, type LocateOptions } from '../spec/yaml-source.js';
+import { locateIn, parseYamlSource, yamlText, type LocateOptions } from '../spec/yaml-source.js';
 import { readYamlSubset, type PositionedDocuments } from '../spec/yaml-subset.js';
 import type { RepoFs } from './fs.js';
 
@@ -41,8 +41,8 @@ export function parseRepoYaml(fs: RepoFs, file: string, bytes: Uint8Array): Repo
  * only when a finding asks where a field is); the full parse runs for everything else.
  */
 function readRepoYaml(file: string, bytes: Uint8Array): RepoYaml {
-  const text = bytes.byteLength <= MAX_FILE_BYTES ? decodeUtf8(bytes) : undefined;
-  const subset = typeof text === 'string' ? readYamlSubset(text) : undefined;
+  const text = yamlText(bytes);
+  const subset = text === undefined ? undefined : readYamlSubset(text);
   if (subset) {
     let positioned: PositionedDocuments | undefined;
     return {
@@ -51,7 +51,7 @@ function readRepoYaml(file: string, bytes: Uint8Array): RepoYaml {
       failed: () => false,
       start: (i) => subset.starts[i],
       // Read again, recording positions: still the subset, and cheaper than yaml's tree.
-      locate: (i, path, options) => (positioned ??= readYamlSubset(text as string, { positions: true })!).locate(i, path, options),
+      locate: (i, path, options) => (positioned ??= readYamlSubset(text!, { positions: true })!).locate(i, path, options),
     };
   }
   const parsed = parseYamlSource(file, bytes, { stage: 'files', codePrefix: 'E_FILE' });

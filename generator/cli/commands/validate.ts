@@ -12,7 +12,7 @@ Check the repository the way Flux and the API server would, offline, in stages:
 spec → drift → files → build → schemas → references → policy → budget.
 Also runs on a Flux repository pi-gitops did not generate (each clusters/<name>/ is an entry point).
 
-  --cluster NAME   only this cluster's entry point
+  --cluster NAME   only this cluster: its entry point and folders, and the shared bases
   --format FORMAT  text (default; grouped by file), json (versioned) or sarif (code scanning)
   --no-build       do not run kustomize: only spec, drift and files (objects are judged as built)
   -h, --help       this help

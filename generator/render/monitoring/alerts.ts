@@ -103,7 +103,6 @@ const serviceKinds: readonly { readonly type: AppType; readonly alert: string; r
   { type: 'mosquitto', alert: 'MosquittoDown', title: 'Mosquitto', scraped: () => false },
 ];
 
-
 /**
  * A data service is down when its metrics target is down, its exporter cannot reach it, or its
  * workload has no ready replica (the last also works without exporters).

@@ -1,7 +1,6 @@
 import type { ClusterSpec } from '../../spec/types.js';
 import type { RequiredSecret } from '../secrets.js';
-import { appsOfType } from '../apps/_model.js';
-import { secretNames } from '../apps/_model.js';
+import { appsOfType, secretNames } from '../apps/_model.js';
 
 /** Grafana's admin login: user name `admin`, random password; read by Grafana from a file. */
 export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
