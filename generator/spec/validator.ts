@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
-import { packageRequire as require, packageRoot } from '../package-root.js';
+import { packageRequire as require, packageRoot, requireCompiled } from '../package-root.js';
 import type { JsonSchema } from './schema.js';
 
 /**
@@ -30,7 +30,7 @@ function newAjv(options: Options = {}): Ajv2020 {
 /** The precompiled validator if it matches the schema, else a freshly compiled one. */
 export function loadValidator(schema: JsonSchema, precompiled = join(packageRoot, 'dist/spec', PRECOMPILED_FILE)): { validate: ValidateFunction; precompiled: boolean } {
   try {
-    const module = require(precompiled) as ValidateFunction & { schemaHash?: string };
+    const module = requireCompiled(precompiled) as ValidateFunction & { schemaHash?: string };
     if (module.schemaHash === schemaHash(schema)) return { validate: module, precompiled: true };
   } catch {
     // not built (running the sources): compile below

@@ -1,4 +1,5 @@
-import { packageRequire } from '../../package-root.js';
+import { join } from 'node:path';
+import { packageRequire, packageRoot, requireCompiled } from '../../package-root.js';
 
 /** `$id` of schemas/k8s/definitions.json. */
 export const SCHEMA_BUNDLE_ID = 'https://pi-gitops.invalid/schemas/k8s/definitions.json';
@@ -68,7 +69,7 @@ export interface SchemaFiles {
 const committedFiles: SchemaFiles = {
   index: () => packageRequire('./schemas/k8s/index.json') as SchemaIndex,
   bundle: () => packageRequire('./schemas/k8s/definitions.json') as SchemaBundle,
-  validators: (family) => packageRequire(`./schemas/k8s/validators/${family}.cjs`) as Record<string, CompiledValidator>,
+  validators: (family) => requireCompiled(join(packageRoot, 'schemas/k8s/validators', `${family}.cjs`)) as Record<string, CompiledValidator>,
 };
 
 /** The committed schemas and their precompiled validators, each file loaded once, on first use. */
