@@ -13,7 +13,7 @@ import { emitYaml } from '../generator/render/yaml-emit.js';
 import { clusterOfPath } from '../generator/render/layout.js';
 import { loadSpecs } from '../generator/io/specs.js';
 import { buildCluster } from '../generator/repo/flux-graph.js';
-import { kustomizeBuildAll } from '../generator/io/kustomize.js';
+import { BUILD_GOGC, kustomizeBuildAll } from '../generator/io/kustomize.js';
 import { createSchemaCheck, SchemaStore } from '../generator/validate/schemas/index.js';
 import type { BuiltObject } from '../generator/validate/types.js';
 import { checkPolicy } from '../generator/validate/policy/index.js';
@@ -105,17 +105,19 @@ row('pi-gitops budget --cluster pi5-lab', ms(budgetCli));
 // alone, the step Flux itself runs. Like Flux, the builds alone need the entry built before they know the
 // paths it declares: two waves, the second in parallel. validate starts them all at once (it reads the
 // paths from the entry's files and keeps what the entry's build confirms). The third measurement is that
-// alone, in a Node process that does nothing else: what any Node CLI starting these builds pays.
-// Measured in alternation, so the machine's load falls on all three alike.
+// alone, in a Node process that does nothing else: what any Node CLI starting these builds pays. All three
+// run kubectl as validate does (GOGC=400, generator/io/kustomize.ts); the fourth is the builds alone at Go's
+// default GOGC=100, as `kubectl kustomize` runs by hand, for context.
+// Measured in alternation, so the machine's load falls on all four alike.
 const graph = await buildCluster(root, 'clusters/pi5-lab');
 const [entry, ...children] = graph.builds.map((b) => b.path);
 const paths = JSON.stringify(graph.builds.map((b) => b.path));
-const startOnly = `const { execFile } = require('node:child_process'); Promise.all(${paths}.map((p) => new Promise((done, fail) => execFile('kubectl', ['kustomize', p], { maxBuffer: 1 << 26 }, (e) => (e ? fail(e) : done())))));`;
+const startOnly = `const { execFile } = require('node:child_process'); Promise.all(${paths}.map((p) => new Promise((done, fail) => execFile('kubectl', ['kustomize', p], { maxBuffer: 1 << 26, env: { ...process.env, GOGC: '${BUILD_GOGC}' } }, (e) => (e ? fail(e) : done())))));`;
 const buildsAlone = async (): Promise<void> => {
   await kustomizeBuildAll(root, [entry!]);
   await kustomizeBuildAll(root, children);
 };
-const sideBySide: { validate: number[]; builds: number[]; floor: number[] } = { validate: [], builds: [], floor: [] };
+const sideBySide: { validate: number[]; builds: number[]; floor: number[]; defaultGc: number[] } = { validate: [], builds: [], floor: [], defaultGc: [] };
 const childCpu = { validate: 0, builds: 0 }; // CPU seconds of the finished child processes (Linux /proc), summed over the runs
 timeProcessOnce(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1]);
 await buildsAlone();
@@ -129,15 +131,24 @@ for (let i = 0; i < RUNS * 2 + 1; i++) {
   sideBySide.builds.push(performance.now() - start);
   childCpu.builds += childrenCpu() - before;
   sideBySide.floor.push(timeProcessOnce(process.execPath, ['-e', startOnly]));
+  const userGogc = process.env.GOGC;
+  process.env.GOGC = '100';
+  const defaultStart = performance.now();
+  await buildsAlone();
+  sideBySide.defaultGc.push(performance.now() - defaultStart);
+  if (userGogc === undefined) delete process.env.GOGC;
+  else process.env.GOGC = userGogc;
 }
 const validate = median(sideBySide.validate);
 const kustomizeOnly = median(sideBySide.builds);
 const startOnlyMs = median(sideBySide.floor);
 const runs = sideBySide.validate.length;
-row('pi-gitops validate --cluster pi5-lab (all 8 stages)', ms(validate), `median of ${runs}, alternated with the next two`);
+row('pi-gitops validate --cluster pi5-lab (all 8 stages)', ms(validate), `median of ${runs}, alternated with the next three`);
 row(`kubectl kustomize of the ${children.length + 1} Flux paths of pi5-lab alone (entry, then the rest in parallel)`, ms(kustomizeOnly));
 row('node process starting the same builds at once, nothing else', ms(startOnlyMs), `${ratio(startOnlyMs, kustomizeOnly)} the builds alone`);
 row('validate vs kustomize builds alone', ratio(validate, kustomizeOnly), '(a) target ≤ 1.25×');
+const defaultGcMs = median(sideBySide.defaultGc);
+row('the same builds alone at Go\'s default GOGC=100 (kubectl by hand)', ms(defaultGcMs), `validate is ${ratio(validate, defaultGcMs)} this`);
 if (childCpu.builds > 0) {
   // With as many cores as kubectl processes, validate's own CPU would hide behind the builds; with fewer, it adds.
   row('CPU time: validate (its process and kubectl) vs the builds alone', `${ms((childCpu.validate / runs) * 1000)} / ${ms((childCpu.builds / runs) * 1000)}`, `validate's own work ${ms(((childCpu.validate - childCpu.builds) / runs) * 1000)} of CPU per run, on ${cpus().length} cores`);
