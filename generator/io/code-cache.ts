@@ -83,7 +83,12 @@ function remember(compiled: Compiled): void {
 /** Writes the caches of the scripts loaded with `write` (at exit; tests call it directly). */
 export function writeCodeCaches(): void {
   for (const { script, cacheFile } of pending.splice(0)) {
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    writeFileSync(cacheFile, script.createCachedData());
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      writeFileSync(cacheFile, script.createCachedData());
+    } catch (error) {
+      // A cache only saves time: a folder that cannot be written must not fail the run that records it.
+      process.stderr.write(`pi-gitops: could not write the code cache ${cacheFile}: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
   }
 }

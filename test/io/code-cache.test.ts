@@ -52,6 +52,23 @@ describe('requireWithCodeCache', () => {
     expect(probeCodeCache(other, { cacheDir })).not.toBe('miss');
   });
 
+  it('reports, without throwing, a cache folder it cannot write', () => {
+    const blocked = join(root, 'blocked');
+    writeFileSync(blocked, 'a file where the cache folder should be\n');
+    const other = join(root, 'third.cjs');
+    writeFileSync(other, 'module.exports = 8;\n');
+    requireWithCodeCache(other, { cacheDir: join(blocked, 'cache'), write: true });
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(() => writeCodeCaches()).not.toThrow();
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.join('')).toMatch(/^pi-gitops: could not write the code cache .*third\.cjs\..*\.bin: .*(EEXIST|ENOTDIR)/);
+  });
+
   it('throws as require does when the file is missing', () => {
     expect(() => requireWithCodeCache(join(root, 'absent.cjs'), { cacheDir })).toThrow(/ENOENT/);
   });
