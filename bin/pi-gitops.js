@@ -4,7 +4,8 @@
 //   pi-gitops --version           190 ms wall / 210 ms user     90 ms wall /  60 ms user
 //   pi-gitops generate --check    580 ms wall / 790 ms user    380 ms wall / 490 ms user
 //   pi-gitops validate --cluster pi5-lab, against the 5 kustomize builds alone (side by side, 15 alternated
-//   runs): 1.49-1.51x with the code cache, 1.57-1.65x with the ES module bundle before it
+//   runs, both with kubectl at Go's default GOGC): 1.49-1.51x with the code cache, 1.57-1.65x with the ES
+//   module bundle before it. Today's figures, with kubectl at GOGC=400: BENCHMARKS.md
 // The first build ran compiled dist/ module by module: 3.4x less CPU than tsx for --version; the
 // precompiled spec validator (generator/spec/validator.ts) saved ~170 ms more; one bundled file
 // (scripts/build-dist.mjs) spares Node reading and compiling a few hundred modules.
@@ -22,8 +23,8 @@ const bundle = `${root}dist/pi-gitops.cjs`;
 const built = mtime(bundle);
 
 if (built !== undefined && newestSource(`${root}generator`) <= built) {
-  const { requireWithCodeCache } = await import('../dist/io/code-cache.js');
-  requireWithCodeCache(bundle, { cacheDir: `${root}dist/code-cache`, write: process.env.PI_GITOPS_CODE_CACHE === 'write' });
+  const { packageCodeCache, requireWithCodeCache } = await import('../dist/io/code-cache.js');
+  requireWithCodeCache(bundle, packageCodeCache(root));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

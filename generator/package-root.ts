@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireWithCodeCache } from './io/code-cache.js';
+import { packageCodeCache, requireWithCodeCache } from './io/code-cache.js';
 
 /**
  * The pi-gitops package folder (package.json, schemas/, generator/, dist/). A module's own location
@@ -14,16 +14,12 @@ export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url
 /** `require` for files of the package (`./schemas/…`, `./package.json`) and its dependencies. */
 export const packageRequire = createRequire(join(packageRoot, 'package.json'));
 
-/** Where `npm run build` keeps the V8 code caches of the bundle and of the large generated validators. */
-export const CODE_CACHE_DIR = 'dist/code-cache';
-
 /**
  * `require` of a large generated CommonJS file (a precompiled validator) through its code cache
  * (io/code-cache.ts): V8 then neither parses it nor compiles the functions the build's runs used.
- * `PI_GITOPS_CODE_CACHE=write` is set only by the build, to record the caches.
  */
 export function requireCompiled(file: string): unknown {
-  return requireWithCodeCache(file, { cacheDir: join(packageRoot, CODE_CACHE_DIR), write: process.env.PI_GITOPS_CODE_CACHE === 'write' }).exports;
+  return requireWithCodeCache(file, packageCodeCache(packageRoot)).exports;
 }
 
 function findPackageRoot(from: string): string {

@@ -39,8 +39,7 @@ await build({
   legalComments: 'none',
 });
 
-const { CODE_CACHE_DIR } = await import('../dist/package-root.js');
-const { probeCodeCache } = await import('../dist/io/code-cache.js');
+const { CODE_CACHE_DIR, probeCodeCache } = await import('../dist/io/code-cache.js');
 rmSync(join(root, CODE_CACHE_DIR), { recursive: true, force: true });
 // Each run starts from the caches the runs before it wrote, so the last one holds what all of them compiled.
 for (const command of [['validate'], ['generate', '--check'], ['budget']]) {

@@ -37,6 +37,14 @@ interface Compiled {
 
 const pending: Compiled[] = [];
 
+/** Where `npm run build` keeps the caches of the bundle and the large generated validators, in the package folder. */
+export const CODE_CACHE_DIR = 'dist/code-cache';
+
+/** The package's caches: always read; recorded only when the build sets `PI_GITOPS_CODE_CACHE=write`. */
+export function packageCodeCache(packageRoot: string): CodeCacheOptions {
+  return { cacheDir: join(packageRoot, CODE_CACHE_DIR), write: process.env.PI_GITOPS_CODE_CACHE === 'write' };
+}
+
 /** The cache file for a script's text under the running Node. */
 export function cacheFileFor(file: string, source: string, cacheDir: string): string {
   const key = createHash('sha256').update(`${process.version} ${process.arch}\0`).update(source).digest('hex').slice(0, 32);

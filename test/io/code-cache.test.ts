@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheFileFor, probeCodeCache, requireWithCodeCache, writeCodeCaches } from '../../generator/io/code-cache.js';
-import { CODE_CACHE_DIR } from '../../generator/package-root.js';
+import { CODE_CACHE_DIR, cacheFileFor, probeCodeCache, requireWithCodeCache, writeCodeCaches } from '../../generator/io/code-cache.js';
 import { REPO } from '../cli/_harness.js';
 
 describe('requireWithCodeCache', () => {
