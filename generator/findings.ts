@@ -1,4 +1,5 @@
 import type { SourcePosition } from './spec/types.js';
+import { byCodeUnit } from './order.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -45,10 +46,10 @@ export function formatPath(path: readonly (string | number)[]): string {
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      byCodeUnit(a.file ?? '', b.file ?? '') ||
       (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
       (a.position?.column ?? 0) - (b.position?.column ?? 0) ||
-      a.code.localeCompare(b.code) ||
-      a.message.localeCompare(b.message),
+      byCodeUnit(a.code, b.code) ||
+      byCodeUnit(a.message, b.message),
   );
 }

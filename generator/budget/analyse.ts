@@ -3,6 +3,7 @@ import type { ClusterSpecBody, SourcePosition } from '../spec/types.js';
 import { formatCpu, formatMemory } from '../units/quantity.js';
 import type { ScenarioResult, Unplaced } from './scenarios.js';
 import type { BudgetNode, Workload } from './types.js';
+import { byCodeUnit } from '../order.js';
 
 /** Where the spec that produced the objects lives, so findings can point at the field to change. */
 export interface SpecLocation {
@@ -71,7 +72,7 @@ export function analyse(spec: ClusterSpecBody, nodes: readonly BudgetNode[], wor
     for (const u of s.unplaced) per.set(u.workload, [...(per.get(u.workload) ?? []), u]);
     for (const [id, pods] of per) failures.set(id, [...(failures.get(id) ?? []), { scenario: s, pods }]);
   }
-  for (const [id, list] of [...failures].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [id, list] of [...failures].sort(([a], [b]) => byCodeUnit(a, b))) {
     const w = byId.get(id);
     const hard = list.filter((f) => f.scenario.kind !== 'surge');
     const name = w?.name ?? id;

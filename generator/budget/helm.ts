@@ -4,6 +4,7 @@ import { simplePod, valuesConstraints } from './pod.js';
 import type { Workload } from './types.js';
 import { obj, str, strings } from './_shape.js';
 import { count, type BudgetInput } from './workloads.js';
+import { byCodeUnit } from '../order.js';
 
 /**
  * A HelmRelease renders its pods only inside the cluster, so the budget counts it one of two ways.
@@ -96,7 +97,7 @@ function valueGroups(values: Values, path: string[], parent: Values | undefined,
       hostPorts: nodeExporter && values.hostNetwork !== false ? [`TCP/${port}`] : [],
     });
   }
-  for (const [k, v] of Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [k, v] of Object.entries(values).sort(([a], [b]) => byCodeUnit(a, b))) {
     if (k === 'resources' || !isObject(v)) continue;
     valueGroups(v, [...path, k], values, out);
   }

@@ -3,6 +3,7 @@ import { isGenerated } from '../render/files.js';
 import { clusterOfPath } from '../render/layout.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { byCodeUnit } from '../order.js';
 
 /**
  * Commits the rendered output and pushes it, as the main-branch workflow does after a merge.
@@ -111,7 +112,7 @@ export function commitMessage(paths: readonly string[], clusters: readonly strin
   }
   const changed = [...per.keys()].filter((k) => k !== 'shared').sort();
   const subject = changed.length > 0 ? `Render ${changed.join(', ')}` : 'Render shared files';
-  const lines = [...per.entries()].sort(([a], [b]) => (a === 'shared' ? 1 : b === 'shared' ? -1 : a.localeCompare(b))).map(([k, n]) => `- ${k}: ${n} file(s)`);
+  const lines = [...per.entries()].sort(([a], [b]) => (a === 'shared' ? 1 : b === 'shared' ? -1 : byCodeUnit(a, b))).map(([k, n]) => `- ${k}: ${n} file(s)`);
   return `${subject}\n\nRegenerated from clusters/*/cluster.yaml by pi-gitops after the specs or the generator changed.\n\n${lines.join('\n')}\n\n${COMMIT_TRAILER}\n`;
 }
 

@@ -1,6 +1,7 @@
 import { headerLine, type GeneratedFile } from './files.js';
 import { yaml } from '../spec/yaml-source.js';
 import { emitYaml, type EmitOptions } from './yaml-emit.js';
+import { byCodeUnit } from '../order.js';
 
 /**
  * yaml's stringify for what emitYaml leaves to it, loaded on first use: every document the renderers
@@ -62,7 +63,7 @@ export function normalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== undefined).map(normalize);
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  entries.sort(([a], [b]) => keyRank(a) - keyRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  entries.sort(([a], [b]) => keyRank(a) - keyRank(b) || byCodeUnit(a, b));
   return Object.fromEntries(entries.map(([k, v]) => [k, normalize(v)]));
 }
 

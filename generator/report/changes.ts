@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { GeneratedFile } from '../render/files.js';
 import { clusterOfPath } from '../render/layout.js';
+import { byCodeUnit } from '../order.js';
 
 /**
  * What a change to the specs (or the generator) does to the rendered repository, per cluster:
@@ -148,8 +149,8 @@ function compareEntries(old: Map<string, Entry>, now: Map<string, Entry>, groupO
     }
   }
   for (const [key, entry] of old) if (!now.has(key)) group(entry).removed.push(ref(entry));
-  const order = (a: string, b: string): number => (a === SHARED ? 1 : b === SHARED ? -1 : a.localeCompare(b));
-  const byRef = (a: ObjectRef, b: ObjectRef): number => a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.file.localeCompare(b.file);
+  const order = (a: string, b: string): number => (a === SHARED ? 1 : b === SHARED ? -1 : byCodeUnit(a, b));
+  const byRef = (a: ObjectRef, b: ObjectRef): number => byCodeUnit(a.kind, b.kind) || byCodeUnit(a.namespace, b.namespace) || byCodeUnit(a.name, b.name) || byCodeUnit(a.file, b.file);
   return {
     version: 1,
     base,

@@ -5,6 +5,7 @@ import type { SourcePosition } from '../spec/types.js';
 import type { RepoFs } from './fs.js';
 import { checkApiVersion } from './_api-versions.js';
 import { dirOf, isKustomizationFile, isYamlPath, listFiles } from './walk.js';
+import { byCodeUnit } from '../order.js';
 
 /** Where one object is declared in the repository, with a locator for fields inside it. */
 export interface SourceEntry {
@@ -82,7 +83,7 @@ export class SourceIndex {
   entries(): SourceEntry[] {
     const seen = new Set<SourceEntry>();
     for (const list of this.byId.values()) for (const e of list) if (!e.patch) seen.add(e);
-    return [...seen].sort((a, b) => a.file.localeCompare(b.file) || a.position.line - b.position.line);
+    return [...seen].sort((a, b) => byCodeUnit(a.file, b.file) || a.position.line - b.position.line);
   }
 
   get size(): number {

@@ -13,6 +13,7 @@ import { networkPolicies } from './network-policy.js';
 import { postgresqlKind } from './postgresql.js';
 import { redisKind } from './redis.js';
 import { serviceKind } from './service.js';
+import { byCodeUnit } from '../../order.js';
 
 const kinds: Readonly<Record<AppType, AppKind>> = {
   service: serviceKind,
@@ -42,7 +43,7 @@ export const renderAppBases: SharedRenderer = (specs) => {
     }
   }
   const files: GeneratedFile[] = [];
-  for (const [name, { type }] of [...types].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [name, { type }] of [...types].sort(([a], [b]) => byCodeUnit(a, b))) {
     const dir = layout.appBase(name);
     const parts = kinds[type].base(name);
     for (const part of parts) files.push(yamlFile(`${dir}/${part.file}`, SHARED_SOURCE, part.objects));

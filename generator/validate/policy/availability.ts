@@ -3,6 +3,7 @@ import type { BuiltObject } from '../types.js';
 import type { Violation } from './rules.js';
 
 import { list, obj } from '../_shape.js';
+import { byCodeUnit } from '../../order.js';
 
 /** Replicated workloads have a PodDisruptionBudget and a spread; every namespace with pods has a default-deny NetworkPolicy. */
 export function availabilityViolations(objects: readonly BuiltObject[]): Violation[] {
@@ -33,7 +34,7 @@ export function availabilityViolations(objects: readonly BuiltObject[]): Violati
   }
   const namespaces = new Map<string, BuiltObject>();
   for (const b of objects) if (podTemplate(b.object) && !namespaces.has(meta(b.object).namespace)) namespaces.set(meta(b.object).namespace, b);
-  for (const [ns, firstWorkload] of [...namespaces].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [ns, firstWorkload] of [...namespaces].sort(([a], [b]) => byCodeUnit(a, b))) {
     if (ns === '' || ns === 'kube-system') continue;
     const denies = inNs('NetworkPolicy', ns).some((p) => {
       const spec = obj(p.object.spec);
