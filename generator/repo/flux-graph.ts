@@ -69,12 +69,13 @@ export async function buildCluster(root: string, entry: string, build: (path: st
   const seen = new Set<string>();
   let frontier = [entry];
   while (frontier.length > 0) {
-    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), build(p))));
+    // Each output is parsed as its build ends, not once the slowest of the wave has.
+    const parsed = (result: BuildResult): BuiltFolder => ({ ...result, objects: result.yaml ? parseBuiltObjects(result.yaml) : [] });
+    const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), build(p).then(parsed))));
     const next: string[] = [];
     for (const result of results) {
-      const objects = result.yaml ? parseBuiltObjects(result.yaml) : [];
-      builds.push({ ...result, objects });
-      for (const doc of objects as Doc[]) {
+      builds.push(result);
+      for (const doc of result.objects as readonly Doc[]) {
         if (doc.kind !== 'Kustomization' || !doc.apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) continue;
         const namespace = doc.metadata?.namespace ?? 'flux-system';
         const path = normalizeFluxPath(doc.spec?.path);
