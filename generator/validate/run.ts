@@ -84,7 +84,13 @@ export async function runValidation(root: string, options: ValidateOptions = {})
   } : undefined;
   if (later) for (const p of Object.values(later) as Promise<unknown>[]) p.catch(() => undefined); // awaited below, unless the run stops first
   // Compiling the schema validators takes a while: do it while kubectl builds, not after the last build.
-  if (later && !options.objectChecks) void later.checks.then((m) => m.preloadSchemaValidators(), () => undefined);
+  // The families the repository's own files use (cert-manager, Helm …) follow once the files are read.
+  if (later && !options.objectChecks) {
+    void later.checks.then((m) => {
+      m.preloadSchemaValidators();
+      return filesRun.then((files) => m.preloadSchemaValidators(files.index.entries().map((e) => e.object)));
+    }).catch(() => undefined);
+  }
 
   // 1–2: spec and drift, only for repositories pi-gitops generates.
   let spec: SpecStageResult;

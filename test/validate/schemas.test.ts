@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../generator/findings.js';
 import { buildCluster, parseBuiltObjects } from '../../generator/repo/flux-graph.js';
 import type { BuiltObject } from '../../generator/validate/types.js';
-import { checkObjectSchemas, createSchemaCheck, SchemaStore, schemaKubernetesVersion, type SchemaFiles } from '../../generator/validate/schemas/index.js';
+import { checkObjectSchemas, createSchemaCheck, preloadSchemaValidators, SchemaStore, schemaKubernetesVersion, type SchemaFiles } from '../../generator/validate/schemas/index.js';
 
 const valid = parseBuiltObjects(readFileSync('test/validate/fixtures/schemas-valid.yaml', 'utf8'));
 
@@ -362,5 +362,25 @@ describe('schemas stage: versions and caching', () => {
     service.spec.selectr = {};
     expect(createSchemaCheck({ store })([{ object: service, fluxPath: 'x' }])).toMatchObject([{ hint: 'did you mean "selector"?' }]);
     expect(loads).toEqual(['index.json', 'validators/kubernetes.cjs', 'validators/flux.cjs', 'definitions.json']);
+  });
+
+  it('preloads Kubernetes and Flux, and then the families of the objects it is given, each once; kinds without a schema load nothing', () => {
+    const loads: string[] = [];
+    const store = new SchemaStore({
+      index: () => JSON.parse(readFileSync('schemas/k8s/index.json', 'utf8')) as ReturnType<SchemaFiles['index']>,
+      bundle: () => { throw new Error('the bundle is only read to explain an error'); },
+      validators: (family) => (loads.push(family), createRequire(import.meta.url)(`../../schemas/k8s/validators/${family}.cjs`)),
+    });
+    preloadSchemaValidators([], store);
+    expect(loads).toEqual(['kubernetes', 'flux']);
+    preloadSchemaValidators([
+      { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer' },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+      { apiVersion: 'helm.cattle.io/v1', kind: 'HelmChartConfig' },
+      { apiVersion: 'example.com/v1', kind: 'Widget' },
+      { apiVersion: 'v1', kind: 42 },
+      { kind: 'Service' },
+    ], store);
+    expect(loads).toEqual(['kubernetes', 'flux', 'cert-manager.io', 'helm.cattle.io']);
   });
 });

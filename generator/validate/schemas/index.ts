@@ -35,12 +35,14 @@ export interface SchemaCheckOptions {
 const defaultStore = new SchemaStore();
 
 /**
- * Compiles the validators every repository needs (built-in Kubernetes kinds and Flux) ahead of use:
- * validate calls this while kustomize builds, so the compile is not left for after the last build.
+ * Compiles validators ahead of use: those every repository needs (built-in Kubernetes kinds and
+ * Flux), and the families of the given objects' kinds (cert-manager, Helm …). validate calls this
+ * while kustomize builds, so the compile is not left for after the last build.
  */
-export function preloadSchemaValidators(store: SchemaStore = defaultStore): void {
+export function preloadSchemaValidators(objects: Iterable<Record<string, unknown>> = [], store: SchemaStore = defaultStore): void {
   store.family('kubernetes');
   store.family('flux');
+  for (const { apiVersion, kind } of objects) if (typeof apiVersion === 'string' && typeof kind === 'string') store.validator(apiVersion, kind);
 }
 
 /** The Kubernetes version the committed schemas describe (schemas/k8s/index.json). */
