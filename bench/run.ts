@@ -223,7 +223,7 @@ row('validate vs kustomize builds alone', ratio(validate, kustomizeOnly), '(a) t
 const defaultGcMs = median(sideBySide.defaultGc);
 row('the same builds alone at Go\'s default GOGC=100 (kubectl by hand)', ms(defaultGcMs), `validate is ${ratio(validate, defaultGcMs)} this`);
 const replayMs = median(sideBySide.replay);
-row('validate --cluster pi5-lab against recorded builds (kubectl\'s CPU off this machine)', ms(replayMs), `${ratio(replayMs, kustomizeOnly)} the builds alone: the best more cores could give`);
+row('validate --cluster pi5-lab against recorded builds (kubectl\'s CPU off this machine)', ms(replayMs), `${ratio(replayMs, kustomizeOnly)} the builds alone: validate's own part when kubectl has cores to itself`);
 row('  of which: start-up until the first build starts', ms(median(sideBySide.beforeFirst)), `builds replayed in ${replay.longestMs.toFixed(0)} ms`);
 row('  of which: after the last build ends, until exit', ms(median(sideBySide.afterLast)), 'parse, schemas, references, policy, budget, report');
 if (childCpu.builds > 0) {
