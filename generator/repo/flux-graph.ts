@@ -67,10 +67,10 @@ export async function buildCluster(root: string, entry: string, build: (path: st
   const builds: BuiltFolder[] = [];
   const nodes: FluxNode[] = [];
   const seen = new Set<string>();
+  // Each output is parsed as its build ends, not once the slowest of its wave has.
+  const parsed = (result: BuildResult): BuiltFolder => ({ ...result, objects: result.yaml ? parseBuiltObjects(result.yaml) : [] });
   let frontier = [entry];
   while (frontier.length > 0) {
-    // Each output is parsed as its build ends, not once the slowest of the wave has.
-    const parsed = (result: BuildResult): BuiltFolder => ({ ...result, objects: result.yaml ? parseBuiltObjects(result.yaml) : [] });
     const results = await Promise.all(frontier.filter((p) => !seen.has(p)).map((p) => (seen.add(p), build(p).then(parsed))));
     const next: string[] = [];
     for (const result of results) {
