@@ -44,9 +44,9 @@ function childrenCpu(): number {
 }
 
 /** Wall time of one run of a whole process. */
-function timeProcessOnce(command: string, args: readonly string[], expectStatus: readonly number[] = [0]): number {
+function timeProcessOnce(command: string, args: readonly string[], expectStatus: readonly number[] = [0], env: NodeJS.ProcessEnv = {}): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, NO_COLOR: '1', GITHUB_ACTIONS: '' } });
   const ms = performance.now() - start;
   if (!expectStatus.includes(result.status ?? -1)) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(0, 400)}`);
   return ms;
@@ -105,7 +105,7 @@ async function replayKubectl(paths: readonly string[]): Promise<Replay> {
       const result = await kustomizeBuild(root, p);
       if (result.yaml === undefined) throw new Error(`kubectl kustomize ${p} failed: ${result.error}`);
       durations.get(p)!.push(performance.now() - start);
-      writeFileSync(join(dir, `${i}.yaml`), result.yaml);
+      if (run === 0) writeFileSync(join(dir, `${i}.yaml`), result.yaml);
     }));
   }
   const seconds = paths.map((p) => median(durations.get(p)!) / 1000);
@@ -115,21 +115,16 @@ async function replayKubectl(paths: readonly string[]): Promise<Replay> {
   chmodSync(kubectl, 0o755);
   const markTime = (name: string): number => Number(readFileSync(join(dir, name), 'utf8').trim()) / 1e6; // GNU date: ns since the epoch
   const validateJson = (env: NodeJS.ProcessEnv): string => spawnSync(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab', '--format', 'json'], { cwd: root, env: { ...process.env, ...env, NO_COLOR: '1', GITHUB_ACTIONS: '' } }).stdout.toString();
-  if (validateJson({ PI_GITOPS_KUBECTL: kubectl }) !== validateJson({})) throw new Error('validate reports differently against the recorded builds than against kubectl: the replay is not faithful');
+  if (validateJson({ PI_GITOPS_KUBECTL: kubectl }) !== validateJson({})) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error('validate reports differently against the recorded builds than against kubectl: the replay is not faithful');
+  }
   return {
     longestMs: Math.max(...seconds) * 1000,
     run() {
       for (let i = 0; i < paths.length; i++) for (const mark of ['start', 'end']) rmSync(join(dir, `${mark}-${i}`), { force: true });
       const begin = performance.timeOrigin + performance.now();
-      const previous = process.env.PI_GITOPS_KUBECTL;
-      process.env.PI_GITOPS_KUBECTL = kubectl;
-      let wall: number;
-      try {
-        wall = timeProcessOnce(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1]);
-      } finally {
-        if (previous === undefined) delete process.env.PI_GITOPS_KUBECTL;
-        else process.env.PI_GITOPS_KUBECTL = previous;
-      }
+      const wall = timeProcessOnce(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1], { PI_GITOPS_KUBECTL: kubectl });
       const end = begin + wall;
       const firstStart = Math.min(...paths.map((_, i) => markTime(`start-${i}`)));
       const lastEnd = Math.max(...paths.map((_, i) => markTime(`end-${i}`)));
@@ -169,7 +164,7 @@ row('pi-gitops budget --cluster pi5-lab', ms(budgetCli));
 // alone, in a Node process that does nothing else: what any Node CLI starting these builds pays. All three
 // run kubectl as validate does (GOGC=400, generator/io/kustomize.ts); the fourth is the builds alone at Go's
 // default GOGC=100, as `kubectl kustomize` runs by hand, for context.
-// Measured in alternation, so the machine's load falls on all four alike.
+// Measured in alternation, so the machine's load falls on all of them alike.
 const graph = await buildCluster(root, 'clusters/pi5-lab');
 const [entry, ...children] = graph.builds.map((b) => b.path);
 const paths = JSON.stringify(graph.builds.map((b) => b.path));
@@ -189,34 +184,37 @@ const sideBySide: { validate: number[]; builds: number[]; floor: number[]; defau
 const childCpu = { validate: 0, builds: 0 }; // CPU seconds of the finished child processes (Linux /proc), summed over the runs
 timeProcessOnce(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1]);
 await buildsAlone();
-for (let i = 0; i < RUNS * 2 + 1; i++) {
-  let before = childrenCpu();
-  sideBySide.validate.push(timeProcessOnce(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1]));
-  childCpu.validate += childrenCpu() - before;
-  before = childrenCpu();
-  const start = performance.now();
-  await buildsAlone();
-  sideBySide.builds.push(performance.now() - start);
-  childCpu.builds += childrenCpu() - before;
-  sideBySide.floor.push(timeProcessOnce(process.execPath, ['-e', startOnly]));
-  const userGogc = process.env.GOGC;
-  process.env.GOGC = '100';
-  const defaultStart = performance.now();
-  await buildsAlone();
-  sideBySide.defaultGc.push(performance.now() - defaultStart);
-  if (userGogc === undefined) delete process.env.GOGC;
-  else process.env.GOGC = userGogc;
-  const replayed = replay.run();
-  sideBySide.replay.push(replayed.wall);
-  sideBySide.beforeFirst.push(replayed.beforeFirst);
-  sideBySide.afterLast.push(replayed.afterLast);
+try {
+  for (let i = 0; i < RUNS * 2 + 1; i++) {
+    let before = childrenCpu();
+    sideBySide.validate.push(timeProcessOnce(process.execPath, [...cli, 'validate', '--cluster', 'pi5-lab'], [0, 1]));
+    childCpu.validate += childrenCpu() - before;
+    before = childrenCpu();
+    const start = performance.now();
+    await buildsAlone();
+    sideBySide.builds.push(performance.now() - start);
+    childCpu.builds += childrenCpu() - before;
+    sideBySide.floor.push(timeProcessOnce(process.execPath, ['-e', startOnly]));
+    const userGogc = process.env.GOGC;
+    process.env.GOGC = '100';
+    const defaultStart = performance.now();
+    await buildsAlone();
+    sideBySide.defaultGc.push(performance.now() - defaultStart);
+    if (userGogc === undefined) delete process.env.GOGC;
+    else process.env.GOGC = userGogc;
+    const replayed = replay.run();
+    sideBySide.replay.push(replayed.wall);
+    sideBySide.beforeFirst.push(replayed.beforeFirst);
+    sideBySide.afterLast.push(replayed.afterLast);
+  }
+} finally {
+  replay.remove();
 }
-replay.remove();
 const validate = median(sideBySide.validate);
 const kustomizeOnly = median(sideBySide.builds);
 const startOnlyMs = median(sideBySide.floor);
 const runs = sideBySide.validate.length;
-row('pi-gitops validate --cluster pi5-lab (all 8 stages)', ms(validate), `median of ${runs}, alternated with the next three`);
+row('pi-gitops validate --cluster pi5-lab (all 8 stages)', ms(validate), `median of ${runs}, alternated with the four measurements below`);
 row(`kubectl kustomize of the ${children.length + 1} Flux paths of pi5-lab alone (entry, then the rest in parallel)`, ms(kustomizeOnly));
 row('node process starting the same builds at once, nothing else', ms(startOnlyMs), `${ratio(startOnlyMs, kustomizeOnly)} the builds alone`);
 row('validate vs kustomize builds alone', ratio(validate, kustomizeOnly), '(a) target ≤ 1.25×');
